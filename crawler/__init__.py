@@ -1,0 +1,1 @@
+"""Social-commerce crawler for brand protection: schema, parsers, spiders, storage."""

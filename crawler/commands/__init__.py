@@ -1,0 +1,1 @@
+"""Project commands, wired through Scrapy's COMMANDS_MODULE setting: extract, schema."""

@@ -1,0 +1,38 @@
+"""Small text helpers shared by parsers."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+# a hashtag runs until whitespace or another '#'; CJK and accented letters included
+_HASHTAG = re.compile(r"(?:^|(?<=[\s\u3000>（(,，.。!！?？]))[#＃]([^\s#＃,，。!！?？]+)")
+
+
+# Weibo and Xiaohongshu close their tags: "#耐克#", "#球鞋[超话]#", "#穿搭[话题]#"
+_CLOSED_HASHTAG = re.compile(r"[#＃]([^#＃\n\[]+?)(?:\[[^\]\n]*\])?[#＃]")
+
+
+def hashtags(text: str | None, closed: bool = False) -> list[str]:
+    """Hashtags as written in the text, without '#', in order, each once.
+
+    ``closed=True`` reads the "#tag#" convention of Weibo and Xiaohongshu.
+    """
+    if not text:
+        return []
+    seen: dict[str, None] = {}
+    for tag in (_CLOSED_HASHTAG if closed else _HASHTAG).findall(text):
+        if tag and tag not in seen:
+            seen[tag] = None
+    return list(seen)
+
+
+def absolute_url(url: str | None, base: str | None = None) -> str | None:
+    """An absolute https URL ("//cdn/x.jpg" -> "https://cdn/x.jpg"), or None."""
+    if not url or not isinstance(url, str):
+        return None
+    url = url.strip()
+    if url.startswith("//"):
+        return "https:" + url
+    if base and not re.match(r"^https?://", url):
+        url = urljoin(base, url)
+    return url if re.match(r"^https?://[^\s/]+", url) else None

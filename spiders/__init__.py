@@ -1,0 +1,1 @@
+"""One Scrapy spider per platform slug (`scrapy list`)."""
