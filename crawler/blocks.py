@@ -22,7 +22,9 @@ _TITLES = [
 ]
 # (reason, marker in the body): the challenge scripts and containers themselves
 _MARKERS = [
-    ("captcha", re.compile(r"oec-ttweb-captcha|captcha-config|/captcha/index\.js|"
+    # a captcha script actually loaded (src=), not its URL listed in an SDK's lazy-load config: every
+    # Douyin page's ByteDance "sdk-glue" lists .../captcha/index.js in a JS array without loading it
+    ("captcha", re.compile(r"oec-ttweb-captcha|captcha-config|<script[^>]+src=\"[^\"]*/captcha/index\.js|"
                            r"id=\"captcha-container\"|class=\"g-recaptcha\"|hcaptcha\.com/1/api\.js|"
                            r"/errors/validateCaptcha|punish\?x5secdata|nocaptcha|baxia-dialog|"
                            r"geo\.captcha-delivery\.com")),

@@ -1,4 +1,10 @@
-"""Scrapy settings of the project (``scrapy.cfg`` points here)."""
+"""Scrapy settings of the project (``scrapy.cfg`` points here). Every project setting is listed
+here with its default; override with ``-s NAME=VALUE`` or the environment variable of the same
+name where noted.
+"""
+import os
+
+from crawler.browser import CHROMIUM_ARGS
 
 BOT_NAME = "social_commerce_crawler"
 SPIDER_MODULES = ["spiders"]
@@ -12,7 +18,57 @@ REMOTE_CONTROL_ENABLED = False
 ROBOTSTXT_OBEY = False
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 CONCURRENT_REQUESTS = 8
 DOWNLOAD_TIMEOUT = 60
-LOG_LEVEL = "INFO"
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/156.0.0.0 Safari/537.36")
+
+# ---- the browser: scrapy-playwright on Chromium ----
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# executable chosen at crawl start by crawler.browser (BROWSER_EXECUTABLE_PATH, Playwright's own, system Chromium)
+BROWSER_EXECUTABLE_PATH = os.environ.get("BROWSER_EXECUTABLE_PATH")
+PLAYWRIGHT_LAUNCH_OPTIONS = {"headless": True, "args": CHROMIUM_ARGS}
+# 4 pages at once saturate 2 cores (FIELD-NOTES); more only adds memory
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_MAX_CONTEXTS = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000
+PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True
+# resource types the browser does not load (per spider: the spider's blocked_resource_types)
+BLOCKED_RESOURCE_TYPES = ["image", "media", "font"]
+
+# ---- replay and record ----
+REPLAY_HAR = os.environ.get("REPLAY_HAR")        # answer every request from this HAR, fail closed
+RECORD_HAR = os.environ.get("RECORD_HAR")        # record a live crawl into this HAR (secrets scrubbed)
+
+# ---- sessions, proxies, blocks ----
+STORAGE_STATE = None       # Playwright storage-state file; else env <PLATFORM>_STORAGE_STATE
+PROXIES = []               # ["http://user:pass@host:port", ...]: one browser context per proxy
+BLOCK_RETRY_TIMES = 2      # retries of a blocked page (on another proxy when there is one)
+BACKOFF_BASE_S = 2.0
+BACKOFF_MAX_S = 60.0
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]  # 403/429 are blocks, handled by the spider
+
+# ---- network guard ----
+GUARD_EXTRA_DOMAINS = []
+GUARD_ALLOW_PRIVATE = False  # tests against a local server only
+
+# ---- where records and evidence go ----
+STORE_URI = os.environ.get("STORE_URI", "./data")
+EVIDENCE_ENABLED = True
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.guard.NetworkGuardMiddleware": 40,
+    "crawler.middlewares.backoff.BackoffMiddleware": 45,
+    "crawler.middlewares.replay.HarReplayMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.recording.HarRecorder": 100,
+}

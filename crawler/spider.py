@@ -1,63 +1,360 @@
-"""The base of every platform spider: take targets, fetch them, run the platform's parser.
+"""The base of every platform spider: targets in, pages through Chromium, records out.
 
-``scrapy crawl <platform> -a url=URL[,URL...]`` fetches each URL and turns the
-response into records through ``crawler.extract`` (the same path as
-``scrapy extract``). Blocked pages are counted in stats as ``blocked/<reason>``.
+A platform spider (``spiders/<platform>.py``) only declares how the platform works:
+
+- ``allowed_domains`` / ``cdn_domains``: what the network guard lets it fetch;
+- ``search_url(query)`` / ``account_url(handle)``: where a search term or an account
+  is read (return None, or leave unset, when the platform has no such page);
+- ``api_patterns``: regexes of the JSON API responses the page itself fetches while
+  it is scrolled (``scrolls`` times); they are captured and parsed like pages;
+- ``follow_kinds``: record kinds found on listing pages whose detail page says more
+  (they are followed once each, up to ``max_items``);
+- ``browser``: False for platforms whose data is already in the server HTML.
+
+Targets: ``-a url=URL[,URL...]``, ``-a query=TERM``, ``-a account=HANDLE_OR_URL``,
+``-a max_items=N``. Every page's records come from ``crawler.extract`` (the same
+code as ``scrapy extract``); blocked pages count as ``blocked/<reason>``, are retried
+with backoff (on another proxy when there are several) and then reported.
 """
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import logging
+import os
+import re
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 
-from crawler.errors import BlockedPage, ExtractionError
-from crawler.extract import extract
+from crawler.browser import launch_options
+from crawler.errors import BlockedPage, ExtractionError, NoParser, PageChanged
+from crawler.extract import extract_page
+from crawler.middlewares.guard import NetworkGuard
 from crawler.page import Page
 from crawler.records import to_dict
-from crawler.schema import utc_now
+from crawler.schema import Evidence, utc_now
+from crawler.storage import evidence_key, open_store
+
+logger = logging.getLogger(__name__)
+
+TARGETS = ("url", "query", "account")
+API_URL = re.compile(r"/api/|/ajax/|/oembed\b|\.json(?:$|\?)")
+
+
+class TargetError(ValueError):
+    """A target the spider cannot crawl (one line, for the crawl command to print)."""
 
 
 class PlatformSpider(scrapy.Spider):
     platform: str = ""
+    allowed_domains: list[str] = []
+    cdn_domains: list[str] = []
+    api_patterns: list[str] = []
+    scrolls: int = 0
+    scroll_wait_ms: int = 800
+    follow_kinds: tuple[str, ...] = ()
+    browser: bool = True
+    blocked_resource_types: tuple[str, ...] | None = None
 
-    def __init__(self, url: str = "", query: str | None = None, *args: Any, **kwargs: Any):
+    # ---- what a platform declares ----
+    def search_url(self, query: str) -> str | None:
+        return None
+
+    def account_url(self, handle: str) -> str | None:
+        return None
+
+    # ---- targets ----
+    @classmethod
+    def supported_targets(cls) -> list[str]:
+        supported = ["url"]
+        if cls.search_url is not PlatformSpider.search_url:
+            supported.append("query")
+        if cls.account_url is not PlatformSpider.account_url:
+            supported.append("account")
+        return supported
+
+    @classmethod
+    def check_targets(cls, args: dict[str, Any]) -> None:
+        """Raise TargetError naming what the platform supports, before anything starts."""
+        given = [t for t in TARGETS if args.get(t)]
+        supported = cls.supported_targets()
+        if not given and not args.get("watchlist"):
+            raise TargetError("%s: give a target: %s" % (cls.name, ", ".join("-a %s=..." % t for t in supported)))
+        for target in given:
+            if target not in supported:
+                raise TargetError("%s does not support -a %s; it supports: %s" % (
+                    cls.name, target, ", ".join("-a %s=..." % t for t in supported)))
+        max_items = args.get("max_items")
+        if max_items is not None and not str(max_items).isdigit():
+            raise TargetError("%s: -a max_items must be a whole number, got %r" % (cls.name, max_items))
+
+    def __init__(self, url: str = "", query: str = "", account: str = "", max_items: str | int | None = None,
+                 *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.check_targets({"url": url, "query": query, "account": account, "max_items": max_items,
+                            "watchlist": kwargs.get("watchlist")})
         self.target_urls = [u.strip() for u in url.split(",") if u.strip()]
-        self.query = query
+        self.query = query or None
+        self.account = account or None
+        self.max_items = int(max_items) if max_items not in (None, "") else None
+        self.crawl_id = kwargs.get("crawl_id") or "%s-%s" % (utc_now().replace(":", "").replace("-", "")[:15], uuid.uuid4().hex[:8])
+        self.targets_description = {"url": self.target_urls, "query": self.query, "account": self.account,
+                                    "max_items": self.max_items}
+        self.primary_count = 0
+        self.retired_contexts: set[str] = set()
+        self._proxy_turn = 0
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        if not self.target_urls:
-            raise ValueError("%s: give -a url=URL[,URL...]" % self.name)
-        for url in self.target_urls:
-            yield scrapy.Request(url, callback=self.parse_page, dont_filter=True)
-
-    def parse_page(self, response: Response):
-        stats = self.crawler.stats
-        page = Page(
-            url=response.url, body=response.body,
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            fetched_at=utc_now(), crawl_id=stats.get_value("crawl_id") or self.crawl_id, query=self.query,
-        )
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        super().update_settings(settings)
+        # the browser: chosen once per crawl (setting, Playwright's own, or a system Chromium)
+        options = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
         try:
-            records = extract(page, self.platform)
-        except BlockedPage as exc:
-            stats.inc_value("blocked/%s" % exc.reason)
-            self.logger.warning("%s: %s", response.url, exc)
+            options.update(launch_options(settings.get("BROWSER_EXECUTABLE_PATH")))
+        except FileNotFoundError as exc:
+            logger.error("%s", exc)
+        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
+        # the network guard; scrapy-playwright asks it about every request a page makes
+        blocked = cls.blocked_resource_types
+        if blocked is None:
+            blocked = tuple(settings.getlist("BLOCKED_RESOURCE_TYPES"))
+        guard = NetworkGuard(
+            list(cls.allowed_domains) + list(cls.cdn_domains) + settings.getlist("GUARD_EXTRA_DOMAINS"),
+            blocked_resource_types=blocked,
+            allow_private=settings.getbool("GUARD_ALLOW_PRIVATE"),
+            resolve=not settings.get("REPLAY_HAR"),
+        )
+        settings.set("PLAYWRIGHT_ABORT_REQUEST", guard, priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.network_guard = settings["PLAYWRIGHT_ABORT_REQUEST"]
+        crawler.signals.connect(spider.opened, signal=signals.spider_opened)
+        spider.store = open_store(settings.get("STORE_URI") or "./data")
+        spider.evidence_enabled = settings.getbool("EVIDENCE_ENABLED", True)
+        spider.proxies = settings.getlist("PROXIES")
+        spider.block_retry_times = settings.getint("BLOCK_RETRY_TIMES", 2)
+        spider.storage_state = settings.get("STORAGE_STATE") or os.environ.get("%s_STORAGE_STATE" % cls.platform.upper())
+        spider.record_har = settings.get("RECORD_HAR")
+        return spider
+
+    def opened(self, spider=None) -> None:
+        self.network_guard.stats = self.crawler.stats
+        self.crawler.stats.set_value("crawl_id", self.crawl_id)
+
+    # ---- requests ----
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.target_urls:
+            yield self.page_request(url, role="url")
+        if self.query:
+            yield self.page_request(self.search_url(self.query), role="search", query=self.query)
+        if self.account:
+            handle = self.account
+            url = handle if re.match(r"^https?://", handle) else self.account_url(handle.lstrip("@"))
+            yield self.page_request(url, role="account", query=self.account)
+
+    def context_for(self, attempt: int = 0) -> tuple[str, dict]:
+        """The browser context for a request: one per proxy (retired ones skipped), recording and login state."""
+        kwargs: dict[str, Any] = {}
+        name = "default"
+        if self.proxies:
+            live = [i for i in range(len(self.proxies)) if "proxy-%d" % i not in self.retired_contexts]
+            if not live:
+                live = list(range(len(self.proxies)))
+            index = live[(self._proxy_turn + attempt) % len(live)]
+            self._proxy_turn += 1
+            name = "proxy-%d" % index
+            kwargs["proxy"] = proxy_settings(self.proxies[index])
+        if self.storage_state:
+            kwargs["storage_state"] = self.storage_state
+        if self.record_har:
+            kwargs["record_har_path"] = "%s.%s.part" % (self.record_har, name)
+            kwargs["record_har_content"] = "embed"
+        return name, kwargs
+
+    def page_request(self, url: str, role: str, query: str | None = None, attempt: int = 0, **meta: Any) -> scrapy.Request:
+        meta.update({"role": role, "query": query if query is not None else self.query_for(url), "attempt": attempt})
+        if attempt:
+            meta["backoff_attempt"] = attempt
+        context, context_kwargs = self.context_for(attempt)
+        if self.uses_browser(url):
+            meta.update({"playwright": True, "playwright_include_page": True, "playwright_context": context,
+                         "playwright_context_kwargs": context_kwargs,
+                         "playwright_page_init_callback": self.page_init})
+        elif self.proxies:
+            meta["proxy"] = self.proxies[int(context.split("-")[1])] if context.startswith("proxy-") else None
+        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, meta=meta,
+                              dont_filter=bool(attempt) or role != "detail")
+
+    def uses_browser(self, url: str) -> bool:
+        """JSON APIs are fetched without a browser (a browser would wrap them in HTML)."""
+        return self.browser and not API_URL.search(url)
+
+    def query_for(self, url: str) -> str | None:
+        return self.query or self.account or (url if url in self.target_urls else None)
+
+    async def page_init(self, page, request) -> None:
+        """Before navigation: capture the JSON API responses the page fetches itself."""
+        if not self.api_patterns:
             return
-        except ExtractionError as exc:
-            stats.inc_value("extract/error")
-            self.logger.error("%s: %s", response.url, exc)
+        patterns = [re.compile(p) for p in self.api_patterns]
+        captured: list = request.meta.setdefault("api_responses", [])
+        pending: list = request.meta.setdefault("api_pending", [])
+
+        async def keep(response) -> None:
+            try:
+                captured.append((response.url, response.status, await response.body()))
+            except Exception as exc:  # the page closed first: nothing to keep
+                logger.debug("api response %s lost: %s", response.url, exc)
+
+        def on_response(response) -> None:
+            if any(p.search(response.url) for p in patterns):
+                pending.append(asyncio.ensure_future(keep(response)))
+
+        page.on("response", on_response)
+
+    # ---- responses ----
+    async def parse_page(self, response: Response):
+        page = response.meta.get("playwright_page")
+        screenshot = None
+        try:
+            if page is not None:
+                for _ in range(self.scrolls):
+                    await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                    await page.wait_for_timeout(self.scroll_wait_ms)
+                pending = response.meta.get("api_pending") or []
+                if pending:
+                    await asyncio.wait(pending, timeout=10)
+                if self.evidence_enabled and response.meta.get("role") in ("url", "detail"):
+                    screenshot = await page.screenshot(full_page=True, type="png")
+        finally:
+            if page is not None:
+                await page.close()
+        for item in self.records_of(response, screenshot):
+            yield item
+
+    def records_of(self, response: Response, screenshot: bytes | None):
+        stats = self.crawler.stats
+        stats.inc_value("pages/%s" % response.meta.get("role", "url"))
+        if response.status in (403, 429):
+            yield from self.blocked(response, "http_%d" % response.status)
             return
-        for record in records:
+        sources = [(response.url, response.body, response.headers.get("Content-Type", b"").decode("latin-1"))]
+        sources += [(url, body, "application/json") for url, status, body in response.meta.get("api_responses", [])
+                    if status == 200]
+        evidence = self.keep_evidence(response, screenshot)
+        records, blocked = [], None
+        for index, (url, body, content_type) in enumerate(sources):
+            page = Page(url=url, body=body, content_type=content_type or None, fetched_at=utc_now(),
+                        crawl_id=self.crawl_id, query=response.meta.get("query"))
+            try:
+                extraction = extract_page(page, self.platform)
+            except BlockedPage as exc:
+                blocked = blocked or exc.reason
+                continue
+            except (NoParser, PageChanged) as exc:
+                if index == 0 and not response.meta.get("api_responses"):
+                    if _looks_empty(response):
+                        blocked = blocked or "empty_shell"
+                        continue
+                    stats.inc_value("extract/error")
+                    logger.error("%s: %s", url, exc)
+                elif index > 0:
+                    stats.inc_value("extract/api_unread")
+                    logger.debug("%s: %s", url, exc)
+                continue
+            except ExtractionError as exc:  # pragma: no cover - all subclasses handled above
+                stats.inc_value("extract/error")
+                logger.error("%s: %s", url, exc)
+                continue
+            for record in extraction.records:
+                if index == 0 and evidence is not None:
+                    record.evidence = evidence
+                records.append((record, extraction.parser))
+        if not records and blocked:
+            yield from self.blocked(response, blocked)
+            return
+        for record, parser in records:
+            follow = record.kind in self.follow_kinds and response.meta.get("role") in ("search", "account")
+            if self.max_items is not None and self.is_primary(record) and self.primary_count >= self.max_items:
+                continue
+            if self.is_primary(record):
+                self.primary_count += 1
+            if follow and record.url != response.url:
+                yield self.page_request(record.url, role="detail", query=response.meta.get("query"))
             stats.inc_value("records/%s" % record.kind)
             yield to_dict(record)
 
-    @property
-    def crawl_id(self) -> str:
-        if not hasattr(self, "_crawl_id"):
-            import uuid
+    def is_primary(self, record) -> bool:
+        return record.kind in ("post", "listing", "live")
 
-            self._crawl_id = uuid.uuid4().hex[:16]
-        return self._crawl_id
+    def blocked(self, response: Response, reason: str):
+        stats = self.crawler.stats
+        stats.inc_value("blocked/%s" % reason)
+        context = response.meta.get("playwright_context")
+        if context and context.startswith("proxy-"):
+            self.retired_contexts.add(context)  # a blocked proxy is retired; the retry takes another
+        attempt = response.meta.get("attempt", 0) + 1
+        if attempt <= self.block_retry_times:
+            logger.warning("%s: blocked (%s), retry %d of %d", response.url, reason, attempt, self.block_retry_times)
+            yield self.page_request(response.request.url, role=response.meta.get("role", "url"),
+                                    query=response.meta.get("query"), attempt=attempt)
+        else:
+            stats.inc_value("blocked/gave_up")
+            logger.error("%s: blocked (%s) after %d retries; giving up on this page", response.url, reason,
+                         self.block_retry_times)
+
+    async def page_failed(self, failure):
+        request = failure.request
+        page = request.meta.get("playwright_page")
+        if page is not None and not page.is_closed():
+            await page.close()
+        self.crawler.stats.inc_value("pages/failed")
+        logger.error("%s: %s", request.url, failure.getErrorMessage())
+
+    # ---- evidence ----
+    def keep_evidence(self, response: Response, screenshot: bytes | None) -> Evidence | None:
+        if not self.evidence_enabled or response.meta.get("role") not in ("url", "detail"):
+            return None
+        digest = hashlib.sha256(response.body).hexdigest()
+        html_key = evidence_key(digest, "html")
+        if not self.store.exists(html_key):
+            self.store.put(html_key, response.body)
+        screenshot_key = None
+        if screenshot:
+            screenshot_key = evidence_key(hashlib.sha256(screenshot).hexdigest(), "png")
+            if not self.store.exists(screenshot_key):
+                self.store.put(screenshot_key, screenshot)
+        self.crawler.stats.inc_value("evidence/pages")
+        return Evidence(html_key=html_key, screenshot_key=screenshot_key, sha256=digest, captured_at=utc_now())
+
+
+def _looks_empty(response: Response) -> bool:
+    """An SPA shell: a page whose visible text is almost nothing (the app never rendered)."""
+    try:
+        text = " ".join(response.xpath("//body//text()[not(ancestor::script)][not(ancestor::style)]").getall())
+    except (AttributeError, ValueError):
+        return False
+    return len(text.split()) < 5
+
+
+def proxy_settings(url: str) -> dict:
+    """Playwright's proxy dict from ``scheme://user:pass@host:port``."""
+    parts = urlsplit(url)
+    server = "%s://%s:%s" % (parts.scheme or "http", parts.hostname, parts.port) if parts.port else \
+        "%s://%s" % (parts.scheme or "http", parts.hostname)
+    out = {"server": server}
+    if parts.username:
+        out["username"] = parts.username
+    if parts.password:
+        out["password"] = parts.password
+    return out

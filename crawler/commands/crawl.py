@@ -1,0 +1,69 @@
+"""``scrapy crawl <platform>``: Scrapy's crawl, plus checked targets, a summary line and a real exit status.
+
+Targets are checked before anything starts (one line naming what the platform
+supports, exit 2). A missing or unreadable ``REPLAY_HAR`` stops the crawl
+before its first request (exit 2), never a live fetch. At the end one line
+sums the crawl up and the exit status says how it went (crawler.exitcodes).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from crawler import exitcodes
+from crawler.har import HarError, load
+from crawler.spider import TargetError
+
+
+class Command(ScrapyCrawlCommand):
+    def short_desc(self) -> str:
+        return "Crawl one platform (-a url=, -a query=, -a account=, -a max_items=)"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give one platform: scrapy crawl <platform> -a query=...")
+        assert self.crawler_process and self.settings is not None
+        try:
+            spidercls = self.crawler_process.spider_loader.load(args[0])
+        except KeyError:
+            self.exitcode = self._fail(exitcodes.BAD_CONFIG, "unknown platform %r (scrapy list shows them)" % args[0])
+            return
+        try:
+            if hasattr(spidercls, "check_targets"):
+                spidercls.check_targets(opts.spargs)
+            if self.settings.get("REPLAY_HAR"):
+                load(self.settings["REPLAY_HAR"])
+        except (TargetError, HarError) as exc:
+            self.exitcode = self._fail(exitcodes.BAD_CONFIG, str(exc))
+            return
+        started = time.monotonic()
+        crawler = self._create_crawler(spidercls)
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = self._fail(exitcodes.BAD_CONFIG, "the crawl could not start (see the log above)")
+            return
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        code, cause = exitcodes.from_stats(stats)
+        records = {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("records/")}
+        summary = "crawl %s %s: %s; pages %d, records %s, blocked %d, errors %d, %.1fs%s" % (
+            args[0], stats.get("crawl_id", "?"), "ok" if code == 0 else "exit %d" % code,
+            sum(v for k, v in stats.items() if k.startswith("pages/") and k != "pages/failed"),
+            ", ".join("%s=%d" % kv for kv in sorted(records.items())) or "0",
+            sum(v for k, v in stats.items() if k.startswith("blocked/") and k != "blocked/gave_up"),
+            stats.get("extract/error", 0) + stats.get("pages/failed", 0),
+            time.monotonic() - started,
+            "; store %s" % stats["store/manifest"] if stats.get("store/manifest") else "")
+        print(summary, file=sys.stderr)
+        if code:
+            print("crawl %s: %s" % (args[0], cause), file=sys.stderr)
+        self.exitcode = code
+
+    @staticmethod
+    def _fail(code: int, message: str) -> int:
+        print("scrapy crawl: %s" % message, file=sys.stderr)
+        return code

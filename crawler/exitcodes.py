@@ -1,0 +1,35 @@
+"""Exit status of `scrapy crawl`, for job runners (documented in the README).
+
+Scrapy itself exits 0 even when every page failed; the project's crawl command
+sets one of these from the crawl's stats.
+"""
+OK = 0              # the crawl ran and yielded records
+FAILED = 1          # pages failed (errors, unreadable pages) and no record came out
+BAD_CONFIG = 2      # bad target, setting or file (e.g. a missing REPLAY_HAR): nothing was crawled
+BLOCKED = 3         # every page was blocked (captcha, login wall, 403/429) after retries
+STORAGE = 4         # records could not be written to the store
+PARTIAL = 5         # records came out, but some pages failed or stayed blocked
+EMPTY = 6           # pages were read but held no record (an empty result list)
+
+
+def from_stats(stats: dict) -> tuple[int, str]:
+    """(exit status, one line naming the cause) for a finished crawl."""
+    records = sum(v for k, v in stats.items() if k.startswith("records/"))
+    blocked = stats.get("blocked/gave_up", 0)
+    errors = (stats.get("extract/error", 0) + stats.get("pages/failed", 0) + stats.get("log_count/ERROR", 0) * 0
+              + stats.get("spider_exceptions", 0))
+    if stats.get("store/error"):
+        return STORAGE, "records could not be written to the store: %s" % stats.get("store/error")
+    if records:
+        if blocked or errors:
+            return PARTIAL, "%d records, but %d pages stayed blocked and %d failed" % (records, blocked, errors)
+        return OK, "%d records" % records
+    if blocked:
+        reasons = ", ".join("%s=%s" % (k, v) for k, v in sorted(stats.items())
+                            if k.startswith("blocked/") and k != "blocked/gave_up")
+        return BLOCKED, "no record: every page was blocked (%s)" % reasons
+    if errors:
+        return FAILED, "no record: %d pages failed (see the log)" % errors
+    if stats.get("replay/missing") and not stats.get("pages/url", 0) + stats.get("pages/search", 0) + stats.get("pages/account", 0):
+        return FAILED, "no record: the requested URLs are not in the REPLAY_HAR file"
+    return EMPTY, "no record: the pages held no results"

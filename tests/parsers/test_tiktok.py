@@ -1,0 +1,256 @@
+import json
+import re
+
+import pytest
+
+from crawler.errors import BlockedPage, PageChanged
+from crawler.extract import extract
+from crawler.registry import all_parsers
+from tests.support import PAGES, by_kind, fixture_records, one, page_from
+
+TT = PAGES / "tiktok"
+URLS = json.loads((TT / "urls.json").read_text(encoding="utf-8"))
+VIDEO_URL = URLS["video_page.html"]
+REFLOW_URL = URLS["reflow_photo.html"]
+LIVE_URL = URLS["live_room.html"]
+PROFILE_URL = URLS["profile.html"]
+OEMBED_URL = URLS["oembed.json"]
+
+
+def _records(name: str) -> list:
+    return fixture_records("tiktok", name, URLS[name])
+
+
+def _rewritten(tmp_path, name: str, old: str, new: str, count: int = 1):
+    """A copy of fixture ``name`` with ``old`` replaced by ``new`` (must occur)."""
+    text = (TT / name).read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return path
+
+
+def test_video_page_gives_the_post_and_its_author():
+    records = _records("video_page.html")
+    assert [r.kind for r in records] == ["post", "account"]
+    post = one(records, "post", "7400000000000000001")
+    assert post.url == "https://www.tiktok.com/@glowshop.demo/video/7400000000000000001"  # seo.abtest.canonical
+    assert post.extractor == "hydration" and post.platform == "tiktok"
+    assert post.author.id == "6900000000000000001" and post.author.handle == "glowshop.demo"
+    assert post.author.name == "Glow Shop Demo" and post.author.url == "https://www.tiktok.com/@glowshop.demo"
+    assert post.text == "Unboxing the new serum 🧴 #skincare #GlowUp "  # trailing space kept
+    assert post.title is None
+    assert post.hashtags == ["skincare", "GlowUp"]  # as written in the caption
+    assert post.created_at == "2025-01-01T12:00:00Z"  # createTime is a string of epoch seconds
+    assert post.media_type == "video" and post.duration_s == 31 and post.image_count is None
+    m = post.metrics
+    assert (m.views, m.likes, m.comments, m.shares, m.saves) == (250000, 12500, 87, 340, 1203)  # collectCount "1203"
+    assert post.music.title == "original sound" and post.music.author == "Glow Shop Demo"
+    assert post.location == "US"
+    account = one(records, "account", "6900000000000000001")
+    assert account.handle == "glowshop.demo" and account.url == "https://www.tiktok.com/@glowshop.demo"
+    assert account.bio == "Skincare finds daily ✨\nDM for collabs"
+    assert (account.followers, account.following, account.likes_total, account.posts_count) == (48200, 150, 910000, 233)
+    assert account.verified is True and account.region is None and account.links == []
+
+
+def test_reflow_photo_post():
+    records = _records("reflow_photo.html")
+    post = one(records, "post", "7500000000000000002")
+    # the page's canonical has an empty handle ("/@/video/<id>"): the URL is built from the author instead
+    assert post.url == "https://www.tiktok.com/@bepnhaminh/photo/7500000000000000002"
+    assert post.media_type == "images" and post.image_count == 3
+    assert post.duration_s is None  # video.duration 0 on a photo post means no video
+    assert post.title is None  # imagePost.title is ""
+    assert post.text == "Ba món canh dễ nấu #nauan #comnha "
+    assert post.hashtags == ["nauan", "comnha"]
+    assert post.created_at == "2025-02-19T21:20:00Z"
+    m = post.metrics
+    assert (m.views, m.likes, m.comments, m.shares, m.saves) == (61000, 4100, 35, 220, 990)
+    assert post.music.title == "Chill Lofi" and post.music.author == "Lofi Studio"
+    assert post.author.name == "Bếp Nhà Minh 🍲"
+    account = one(records, "account", "7300000000000000002")
+    assert (account.followers, account.following, account.likes_total, account.posts_count) == (5300, 12, 88000, 61)
+    assert account.verified is False
+
+
+def test_video_page_url_with_a_reflow_scope_is_still_read(tmp_path):
+    # a /photo/ URL may be answered with the share page's scope: the video parser reads either
+    records = extract(page_from(TT / "reflow_photo.html", "https://www.tiktok.com/@bepnhaminh/photo/7500000000000000002"))
+    assert one(records, "post").image_count == 3
+
+
+def test_live_room():
+    records = _records("live_room.html")
+    live = one(records, "live", "7550000000000000003")
+    assert live.url == "https://www.tiktok.com/@antik.pazar/live"
+    assert live.host.id == "7100000000000000003" and live.host.handle == "antik.pazar"
+    assert live.host.name == "Antik Pazar"
+    assert live.status == "live"  # liveRoom.status 2
+    assert live.title is None  # "" is unknown, not a title
+    assert live.started_at == "2025-06-15T15:06:40Z"
+    assert live.viewers == 42 and live.total_viewers == 1300 and live.likes is None
+    account = one(records, "account", "7100000000000000003")
+    assert account.followers == 9150 and account.following == 210
+    assert account.likes_total is None and account.posts_count is None  # not on the LIVE page
+    assert account.bio == "Canlı satış her akşam"
+
+
+def test_live_page_of_a_host_off_air_gives_only_the_account(tmp_path):
+    path = _rewritten(tmp_path, "live_room.html", '"roomId": "7550000000000000003"', '"roomId": ""')
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r', "liveRoom": \{.*?"userCount": 42\}\}', "", text)
+    path.write_text(text, encoding="utf-8")
+    records = extract(page_from(path, LIVE_URL))
+    assert [r.kind for r in records] == ["account"]
+
+
+def test_ended_live_room(tmp_path):
+    path = _rewritten(tmp_path, "live_room.html", '"startTime": 1750000000, "status": 2', '"startTime": 1750000000, "status": 4')
+    assert one(extract(page_from(path, LIVE_URL)), "live").status == "ended"
+
+
+def test_profile_gives_the_account_and_its_grid_tiles():
+    records = _records("profile.html")
+    account = one(records, "account", "6800000000000000004")
+    assert account.url == "https://www.tiktok.com/@sneaker.vault"
+    assert account.handle == "sneaker.vault" and account.name == "Sneaker Vault"
+    assert account.bio == "Rare kicks 👟\nOrders via link below"
+    assert (account.followers, account.following, account.likes_total, account.posts_count) == (12700, 31, 402000, 118)
+    assert account.verified is False and account.region == "GB"
+    assert account.links == ["https://linktr.ee/sneakervault.demo"]
+    posts = by_kind(records, "post")
+    # repeated tiles once; the suggested post of another account is not this account's
+    assert [p.id for p in posts] == ["7410000000000000011", "7410000000000000012"]
+    video, photo = posts
+    assert video.extractor == "dom" and video.metrics.views == 1200000
+    assert video.metrics.likes is None and video.metrics.comments is None and video.text is None
+    assert video.author.id == "6800000000000000004" and video.author.handle == "sneaker.vault"
+    assert video.url == "https://www.tiktok.com/@sneaker.vault/video/7410000000000000011"
+    assert photo.media_type == "images" and photo.metrics.views == 3456
+    assert photo.url == "https://www.tiktok.com/@sneaker.vault/photo/7410000000000000012"  # query dropped
+
+
+def test_oembed_gives_a_caption_only_post():
+    post = one(_records("oembed.json"), "post", "7420000000000000005")
+    assert post.extractor == "api"
+    assert post.url == "https://www.tiktok.com/@deals.daily/video/7420000000000000005"
+    assert post.author.id is None  # oEmbed has no numeric user id
+    assert post.author.handle == "deals.daily" and post.author.name == "Daily Deals, Ana"
+    assert post.title is None and post.text == "Best budget earbuds this month #deals #earbuds "
+    assert post.hashtags == ["deals", "earbuds"]
+    assert post.created_at is None and post.duration_s is None
+    m = post.metrics
+    assert (m.views, m.likes, m.comments, m.shares, m.saves) == (None, None, None, None, None)  # not 0
+
+
+def test_oembed_error_answer_is_reported(tmp_path):
+    bad = tmp_path / "err.json"
+    bad.write_text(json.dumps({"code": 400, "message": "Something went wrong", "status_msg": "Something went wrong"}))
+    with pytest.raises(PageChanged, match="Something went wrong"):
+        extract(page_from(bad, OEMBED_URL))
+
+
+def test_pages_without_url_are_recognised_by_content():
+    kinds = {name: [r.kind for r in extract(page_from(TT / name))] for name in URLS}
+    assert kinds == {
+        "video_page.html": ["post", "account"],
+        "reflow_photo.html": ["post", "account"],
+        "live_room.html": ["live", "account"],
+        "profile.html": ["account", "post", "post"],
+        "oembed.json": ["post"],
+    }
+
+
+@pytest.mark.parametrize("code,meaning", [(10222, "private account"), (10204, "video does not exist"),
+                                          (10216, "video private"), (12345, "unknown status")])
+def test_error_status_names_the_code(tmp_path, code, meaning):
+    path = _rewritten(tmp_path, "video_page.html", '"statusCode": 0', '"statusCode": %d' % code)
+    with pytest.raises(PageChanged, match=r"statusCode %d \(%s" % (code, meaning)):
+        extract(page_from(path, VIDEO_URL))
+
+
+def test_error_status_on_reflow_and_profile(tmp_path):
+    path = _rewritten(tmp_path, "reflow_photo.html", '"statusCode": 0, "statusMessage": ""',
+                      '"statusCode": 10204, "statusMessage": "item not found"')
+    with pytest.raises(PageChanged, match="10204.*item not found"):
+        extract(page_from(path, REFLOW_URL))
+    path = _rewritten(tmp_path, "profile.html", '"statusCode": 0', '"statusCode": 10222')
+    with pytest.raises(PageChanged, match="10222"):
+        extract(page_from(path, PROFILE_URL))
+
+
+@pytest.mark.parametrize("code,reason", [(10000, "captcha"), (10113, "captcha"), (10102, "login_wall")])
+def test_verification_status_is_a_block(tmp_path, code, reason):
+    path = _rewritten(tmp_path, "video_page.html", '"statusCode": 0', '"statusCode": %d' % code)
+    with pytest.raises(BlockedPage) as info:
+        extract(page_from(path, VIDEO_URL))
+    assert info.value.reason == reason
+
+
+@pytest.mark.parametrize("url", [VIDEO_URL, REFLOW_URL, PROFILE_URL, LIVE_URL])
+def test_waf_challenge_page_is_blocked(url):
+    with pytest.raises(BlockedPage) as info:
+        extract(page_from(TT / "waf_challenge.html", url))
+    assert info.value.reason == "verification"
+
+
+def test_hidden_play_count_is_null_but_a_real_zero_stays(tmp_path):
+    path = _rewritten(tmp_path, "video_page.html", '"playCount": 250000', '"playCount": 0')
+    path.write_text(path.read_text(encoding="utf-8").replace('"playCount": "250000"', '"playCount": "0"'), encoding="utf-8")
+    assert one(extract(page_from(path, VIDEO_URL)), "post").metrics.views is None  # 0 plays yet 12500 likes: hidden
+    text = path.read_text(encoding="utf-8")
+    for key, value in (("diggCount", "12500"), ("commentCount", "87"), ("shareCount", "340")):
+        text = text.replace('"%s": %s' % (key, value), '"%s": 0' % key).replace('"%s": "%s"' % (key, value), '"%s": "0"' % key)
+    path.write_text(text, encoding="utf-8")
+    assert one(extract(page_from(path, VIDEO_URL)), "post").metrics.views == 0  # a new post, really unseen
+
+
+def test_missing_state_script_is_page_changed(tmp_path):
+    bare = tmp_path / "bare.html"
+    bare.write_text("<html><head><title>TikTok</title></head><body><div id='app'></div></body></html>")
+    for url in (VIDEO_URL, REFLOW_URL, PROFILE_URL):
+        with pytest.raises(PageChanged, match="__UNIVERSAL_DATA_FOR_REHYDRATION__"):
+            extract(page_from(bare, url))
+    with pytest.raises(PageChanged, match="SIGI_STATE"):
+        extract(page_from(bare, LIVE_URL))
+
+
+def test_missing_item_or_user_is_page_changed(tmp_path):
+    path = _rewritten(tmp_path, "video_page.html", '"itemStruct"', '"itemStructure"')
+    with pytest.raises(PageChanged, match="itemInfo.itemStruct not found"):
+        extract(page_from(path, VIDEO_URL))
+    path = _rewritten(tmp_path, "profile.html", '"webapp.user-detail"', '"webapp.user-detail-v2"')
+    with pytest.raises(PageChanged, match="webapp.user-detail"):
+        extract(page_from(path, PROFILE_URL))
+    path = _rewritten(tmp_path, "live_room.html", '"liveRoomUserInfo"', '"roomUser"')
+    with pytest.raises(PageChanged, match="liveRoomUserInfo.user not found"):
+        extract(page_from(path, LIVE_URL))
+
+
+def test_wrong_types_in_the_item_never_crash(tmp_path):
+    path = _rewritten(tmp_path, "video_page.html", '"duration": 31', '"duration": "long"')
+    path.write_text(path.read_text(encoding="utf-8").replace('"stats": {', '"stats": ["x"], "old": {')
+                    .replace('"author": {', '"author": "someone", "x": {', 1), encoding="utf-8")
+    post = one(extract(page_from(path, VIDEO_URL)), "post")
+    assert post.duration_s is None and post.author.id is None
+    assert post.metrics.likes == 12500  # still read from statsV2
+    assert post.url == "https://www.tiktok.com/@glowshop.demo/video/7400000000000000001"  # canonical
+
+
+def test_url_patterns():
+    tiktok = [p for p in all_parsers() if p.platform == "tiktok"]
+
+    def names(url):
+        return [p.page_type for p in tiktok if p.matches_url(url)]
+
+    assert names("https://www.tiktok.com/@a.b/video/7400000000000000001?is_from_webapp=1") == ["video"]
+    assert names("https://www.tiktok.com/@a.b/photo/7400000000000000001") == ["video"]
+    assert names("https://m.tiktok.com/v/7400000000000000001.html") == ["reflow"]
+    assert names("https://www.tiktok.com/@a.b/live") == ["live"]
+    assert names("https://www.tiktok.com/@a.b") == ["profile"]
+    assert names("https://www.tiktok.com/@a.b?lang=en") == ["profile"]
+    assert names("https://www.tiktok.com/oembed?url=https://www.tiktok.com/@a/video/1") == ["oembed"]
+    # TikTok Shop pages belong to the tiktok_shop parsers
+    assert names("https://www.tiktok.com/shop/pdp/some-product-slug/1729000000000000000?source=x") == []
+    assert names("https://shop.tiktok.com/view/product/1729000000000000000") == []
