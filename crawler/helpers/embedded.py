@@ -145,3 +145,23 @@ def meta_tags(sel: Selector) -> dict[str, str]:
         if key and key not in out:
             out[key] = node.attrib["content"]
     return out
+
+
+def js_property(text: str, key: str) -> Any:
+    """The object/array literal that follows ``key:`` inside a script (``'colorImages': {...}``,
+    ``"initial": [...]``, quoted or not), or None. The first occurrence that parses wins."""
+    pattern = re.compile(r"""(?:(?<=[\s{,])|^)(['"]?)%s\1\s*:\s*(?=[{\[])""" % re.escape(key))
+    for match in pattern.finditer(text):
+        end = _balanced_end(text, match.end())
+        if end is None:
+            continue
+        literal = _UNDEFINED.sub("null", text[match.end():end])
+        try:
+            return json.loads(literal)
+        except ValueError:
+            pass
+        try:
+            return chompjs.parse_js_object(literal)
+        except ValueError:
+            continue
+    return None

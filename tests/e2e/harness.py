@@ -1,0 +1,53 @@
+"""Run `scrapy crawl` as a user does, against HAR fixtures, through real headless Chromium.
+
+``crawl(platform, har, url=..., query=..., store=tmp_path)`` returns the finished
+process, its records (from ``-O``) and the crawl's stats summary line.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support import ROOT
+
+FIXTURES = ROOT / "fixtures"
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    records: list[dict]
+    stderr: str
+
+    def of(self, kind: str) -> list[dict]:
+        return [r for r in self.records if r["kind"] == kind]
+
+    def one(self, kind: str, id_: str) -> dict:
+        found = [r for r in self.records if r["kind"] == kind and r["id"] == id_]
+        assert len(found) == 1, "expected one %s %s in %s" % (kind, id_, [(r["kind"], r["id"]) for r in self.records])
+        return found[0]
+
+
+def crawl(platform: str, har: str | Path | None, tmp_path: Path, settings: dict | None = None, timeout: int = 240,
+          **args: str) -> CrawlResult:
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "scrapy", "crawl", platform, "-O", str(out),
+           "-s", "STORE_URI=%s" % (tmp_path / "store"), "-s", "LOG_LEVEL=INFO"]
+    if har is not None:
+        cmd += ["-s", "REPLAY_HAR=%s" % har]
+    for key, value in (settings or {}).items():
+        cmd += ["-s", "%s=%s" % (key, value)]
+    for key, value in args.items():
+        cmd += ["-a", "%s=%s" % (key, value)]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
+    return CrawlResult(proc.returncode, records, proc.stderr)
+
+
+def fixture_har(platform: str, flow: str) -> Path:
+    return FIXTURES / platform / ("%s.har" % flow)

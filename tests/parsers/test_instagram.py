@@ -1,0 +1,161 @@
+import pytest
+
+from crawler.errors import BlockedPage, NoParser, PageChanged
+from crawler.extract import extract
+from crawler.parsers.instagram import InstagramPostParser, InstagramProfileParser, _shortcode_to_pk
+from tests.support import PAGES, fixture_records, one, page_from
+
+REEL_URL = "https://www.instagram.com/tenis.mas_mx/reel/CzAbCdEfGhI/"
+POST_URL = "https://www.instagram.com/p/C1xYz-ab_9Q/?img_index=1"
+PROFILE_URL = "https://www.instagram.com/tenis.mas_mx/"
+PROFILE_RELAY_URL = "https://www.instagram.com/bolsas_outlet/?hl=es"
+
+
+def _write(tmp_path, text, name="page.html"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reel_from_meta_and_route_props():
+    post = one(fixture_records("instagram", "reel_meta.html", REEL_URL), "post", "3100000000000000001")
+    assert post.extractor == "meta"
+    assert post.url == "https://www.instagram.com/tenis.mas_mx/reel/CzAbCdEfGhI/"
+    assert post.author.id == "48120000000" and post.author.handle == "tenis.mas_mx"
+    assert post.author.name == "Tenis & Más 👟"  # entity-decoded
+    # the quoted caption, U+2028 and the double space kept; the closing '". ' dropped
+    assert post.text == "Nuevos tenis edición limitada 🔥\u2028Envíos a todo México\n\nDM para precio  #sneakers #réplica #AAA"
+    assert post.hashtags == ["sneakers", "réplica", "AAA"]
+    assert post.media_type == "video" and post.image_count is None and post.duration_s is None
+    assert post.metrics.likes == 2345 and post.metrics.comments == 1100  # "1.1K" is rounded by Instagram
+    assert post.metrics.views is None and post.metrics.shares is None and post.metrics.saves is None
+    assert post.created_at is None  # the page gives a date without time or zone
+    assert post.title is None
+
+
+def test_post_from_relay_media_object():
+    post = one(fixture_records("instagram", "post_relay.html", POST_URL), "post", "3200000000000000002")
+    assert post.extractor == "hydration"
+    assert post.url == "https://www.instagram.com/p/C1xYz-ab_9Q/"
+    assert post.author.id == "48120000000" and post.author.name == "Tenis & Más 👟"
+    assert post.text == "Stock nuevo 👜 #bolsas #lujo  "  # trailing spaces kept
+    assert post.hashtags == ["bolsas", "lujo"]
+    assert post.created_at == "2026-02-25T06:13:20Z"
+    assert post.media_type == "images" and post.image_count == 3  # carousel
+    assert post.metrics.likes == 4821 and post.metrics.comments == 0 and post.metrics.views is None
+    assert post.location == "Guadalajara, Jalisco"
+
+
+def test_profile_from_meta():
+    acc = one(fixture_records("instagram", "profile_meta.html", PROFILE_URL), "account", "48120000000")
+    assert acc.extractor == "meta" and acc.url == PROFILE_URL
+    assert acc.handle == "tenis.mas_mx" and acc.name == "Tenis & Más 👟"
+    assert acc.bio == "Tenis originales y réplicas AAA\n  WhatsApp +52 33 1234 5678"
+    assert (acc.followers, acc.following, acc.posts_count) == (12500, 1002, 340)
+    assert acc.likes_total is None and acc.verified is None
+
+
+def test_profile_from_relay_user_object():
+    acc = one(fixture_records("instagram", "profile_relay.html", PROFILE_RELAY_URL), "account", "55500000001")
+    assert acc.extractor == "hydration" and acc.url == "https://www.instagram.com/bolsas_outlet/"
+    assert acc.handle == "bolsas_outlet" and acc.name == "Bolsas Outlet"
+    assert acc.bio == "Envíos gratis\nPedidos por DM"
+    assert (acc.followers, acc.following, acc.posts_count) == (98012, 7, 1534)  # exact, not the meta's "98K"
+    assert acc.verified is True
+    assert acc.links == ["https://wa.me/5215500000000", "https://bolsas.example.com/"]
+
+
+def test_korean_profile_counts(tmp_path):
+    path = _write(tmp_path, """<html><head><title>울산 (@ulsan.test) • Instagram 사진 및 동영상</title>
+<meta property="og:title" content="울산 (@ulsan.test) • Instagram 사진 및 동영상">
+<meta name="description" content="팔로워 1,234명, 팔로우 56명, 게시물 78개 - 울산(@ulsan.test)님의 Instagram 사진 및 동영상 보기">
+</head><body></body></html>""")
+    acc = extract(page_from(path, "https://www.instagram.com/ulsan.test/"))[0]
+    assert (acc.followers, acc.following, acc.posts_count) == (1234, 56, 78)
+    assert acc.id == "ulsan.test"  # no numeric id on the page: the handle
+    assert acc.name == "울산" and acc.bio is None
+
+
+def test_post_id_falls_back_to_the_app_link_then_the_shortcode(tmp_path):
+    text = (PAGES / "instagram" / "reel_meta.html").read_text(encoding="utf-8")
+    no_props = text.replace('"media_id": "3100000000000000001", ', "")
+    assert extract(page_from(_write(tmp_path, no_props), REEL_URL))[0].id == "3100000000000000001"
+    no_app_link = no_props.replace("instagram://media?id=3100000000000000001", "instagram://media")
+    assert extract(page_from(_write(tmp_path, no_app_link), REEL_URL))[0].id == _shortcode_to_pk("CzAbCdEfGhI")
+
+
+def test_shortcode_decodes_to_media_id():
+    assert _shortcode_to_pk("DQwT90GjOcG") == "3760593499570628358"
+    assert _shortcode_to_pk("not a code!") is None
+
+
+@pytest.mark.parametrize("url,parser", [
+    ("https://www.instagram.com/reel/CzAbCdEfGhI/", "instagram/post"),
+    ("https://www.instagram.com/p/C1xYz-ab_9Q/", "instagram/post"),
+    ("https://www.instagram.com/some.user/reel/CzAbCdEfGhI/?igsh=x", "instagram/post"),
+    ("https://www.instagram.com/some.user/", "instagram/profile"),
+    ("https://www.instagram.com/some_user?hl=ko", "instagram/profile"),
+    ("https://www.instagram.com/some.user/tagged/", "instagram/profile"),
+])
+def test_url_routing(url, parser):
+    matching = [p.name for p in (InstagramPostParser(), InstagramProfileParser()) if p.matches_url(url)]
+    assert matching == [parser]
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.instagram.com/explore/", "https://www.instagram.com/accounts/login/", "https://www.instagram.com/reels/",
+    "https://www.instagram.com/p/", "https://www.instagram.com/stories/some.user/123/", "https://www.instagram.com/",
+    "https://www.instagram.com/explore/tags/sneakers/", "https://www.instagram.com/direct/inbox/",
+])
+def test_instagram_own_pages_are_not_profiles(url):
+    assert not InstagramProfileParser().matches_url(url) and not InstagramPostParser().matches_url(url)
+
+
+def test_login_title_is_a_login_wall(tmp_path):
+    path = _write(tmp_path, "<html><head><title>Login • Instagram</title></head><body><div id=react-root></div></body></html>")
+    with pytest.raises(BlockedPage) as err:
+        extract(page_from(path, REEL_URL))
+    assert err.value.reason == "login_wall"
+
+
+def test_login_form_without_content_is_a_login_wall(tmp_path):
+    path = _write(tmp_path, """<html><head><title>Instagram</title></head><body>
+<form id="loginForm" method="post"><input name="username"><input name="password" type="password"></form>
+</body></html>""")
+    for url in (REEL_URL, PROFILE_URL):
+        with pytest.raises(BlockedPage) as err:
+            extract(page_from(path, url))
+        assert err.value.reason == "login_wall"
+
+
+def test_content_page_with_a_login_form_is_not_blocked(tmp_path):
+    text = (PAGES / "instagram" / "reel_meta.html").read_text(encoding="utf-8")
+    text = text.replace("</body>", '<form id="loginForm"><input name="password"></form></body>')
+    assert extract(page_from(_write(tmp_path, text), REEL_URL))[0].id == "3100000000000000001"
+
+
+def test_page_without_meta_or_json_is_page_changed(tmp_path):
+    path = _write(tmp_path, "<html><head><title>Instagram</title></head><body><div></div></body></html>")
+    with pytest.raises(PageChanged, match="no post data"):
+        extract(page_from(path, REEL_URL))
+    with pytest.raises(PageChanged, match="no profile data"):
+        extract(page_from(path, PROFILE_URL))
+
+
+def test_relay_media_with_wrong_types_does_not_crash(tmp_path):
+    text = (PAGES / "instagram" / "post_relay.html").read_text(encoding="utf-8")
+    text = text.replace('"like_count": 4821', '"like_count": "lots"').replace('"taken_at": 1772000000', '"taken_at": [1]')
+    text = text.replace('"caption": {', '"caption": "x", "_c": {').replace('"media_type": 8', '"media_type": "carousel"')
+    post = extract(page_from(_write(tmp_path, text), POST_URL))[0]
+    assert post.metrics.likes is None and post.created_at is None and post.text is None
+    assert post.id == "3200000000000000002"
+
+
+def test_saved_pages_without_url_are_sniffed():
+    assert extract(page_from(PAGES / "instagram" / "reel_meta.html", ""))[0].kind == "post"
+    assert extract(page_from(PAGES / "instagram" / "profile_meta.html", ""))[0].kind == "account"
+
+
+def test_other_platform_page_under_an_instagram_url(tmp_path):
+    with pytest.raises((PageChanged, NoParser)):
+        extract(page_from(PAGES / "xiaohongshu" / "note_images.html", REEL_URL), "instagram")
