@@ -81,8 +81,10 @@ class HarIndex:
 
 
 def entry(url: str, body: bytes | str, mime: str = "text/html; charset=utf-8", status: int = 200,
-          method: str = "GET", headers: dict[str, str] | None = None) -> dict:
-    """One HAR entry serving ``body`` at ``url`` (what fixtures are composed of)."""
+          method: str = "GET", headers: dict[str, str] | None = None, post_data: str | None = None) -> dict:
+    """One HAR entry serving ``body`` at ``url`` (what fixtures are composed of).
+
+    ``post_data``: the request body of a POST (Playwright's replay matches it exactly)."""
     raw = body.encode("utf-8") if isinstance(body, str) else body
     try:
         text, encoding = raw.decode("utf-8"), None
@@ -92,10 +94,14 @@ def entry(url: str, body: bytes | str, mime: str = "text/html; charset=utf-8", s
     content = {"size": len(raw), "mimeType": mime, "text": text}
     if encoding:
         content["encoding"] = encoding
+    request = {"method": method, "url": url, "httpVersion": "HTTP/1.1", "cookies": [], "headers": [],
+               "queryString": [], "headersSize": -1, "bodySize": 0}
+    if post_data is not None:
+        request["postData"] = {"mimeType": "application/json;charset=UTF-8", "text": post_data}
+        request["bodySize"] = len(post_data.encode("utf-8"))
     return {
         "startedDateTime": "2026-01-01T00:00:00.000Z", "time": 1,
-        "request": {"method": method, "url": url, "httpVersion": "HTTP/1.1", "cookies": [], "headers": [],
-                    "queryString": [], "headersSize": -1, "bodySize": 0},
+        "request": request,
         "response": {"status": status, "statusText": "OK" if status == 200 else "", "httpVersion": "HTTP/1.1",
                      "cookies": [], "headers": response_headers, "content": content, "redirectURL": "",
                      "headersSize": -1, "bodySize": len(raw)},

@@ -38,6 +38,9 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_MAX_CONTEXTS = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000
 PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True
+# reuse up to this many long-lived pages per context (0: a new page per request), each for at most MAX_USES pages
+PAGE_POOL_SIZE = 4
+PAGE_POOL_MAX_USES = 100
 # resource types the browser does not load (per spider: the spider's blocked_resource_types)
 BLOCKED_RESOURCE_TYPES = ["image", "media", "font"]
 
@@ -64,6 +67,7 @@ EVIDENCE_ENABLED = True
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.guard.NetworkGuardMiddleware": 40,
     "crawler.middlewares.backoff.BackoffMiddleware": 45,
+    "crawler.middlewares.pagepool.PagePoolMiddleware": 960,
     "crawler.middlewares.replay.HarReplayMiddleware": 950,
 }
 ITEM_PIPELINES = {

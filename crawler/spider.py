@@ -130,6 +130,7 @@ class PlatformSpider(scrapy.Spider):
             blocked_resource_types=blocked,
             allow_private=settings.getbool("GUARD_ALLOW_PRIVATE"),
             resolve=not settings.get("REPLAY_HAR"),
+            replay=bool(settings.get("REPLAY_HAR")),
         )
         settings.set("PLAYWRIGHT_ABORT_REQUEST", guard, priority="spider")
 
@@ -203,7 +204,12 @@ class PlatformSpider(scrapy.Spider):
         return self.query or self.account or (url if url in self.target_urls else None)
 
     async def page_init(self, page, request) -> None:
-        """Before navigation: capture the JSON API responses the page fetches itself."""
+        """Before navigation: capture the JSON API responses the page fetches itself.
+        Pages are reused (crawler.middlewares.pagepool): the previous request's listener goes first."""
+        previous = getattr(page, "_crawler_on_response", None)
+        if previous is not None:
+            page.remove_listener("response", previous)
+            page._crawler_on_response = None
         if not self.api_patterns:
             return
         patterns = [re.compile(p) for p in self.api_patterns]
@@ -221,11 +227,13 @@ class PlatformSpider(scrapy.Spider):
                 pending.append(asyncio.ensure_future(keep(response)))
 
         page.on("response", on_response)
+        page._crawler_on_response = on_response
 
     # ---- responses ----
     async def parse_page(self, response: Response):
         page = response.meta.get("playwright_page")
         screenshot = None
+        healthy = False
         try:
             if page is not None:
                 for _ in range(self.scrolls):
@@ -236,9 +244,10 @@ class PlatformSpider(scrapy.Spider):
                     await asyncio.wait(pending, timeout=10)
                 if self.evidence_enabled and response.meta.get("role") in ("url", "detail"):
                     screenshot = await page.screenshot(full_page=True, type="png")
+            healthy = True
         finally:
             if page is not None:
-                await page.close()
+                await self.release_page(response.meta, page, healthy)
         for item in self.records_of(response, screenshot):
             yield item
 
@@ -313,11 +322,19 @@ class PlatformSpider(scrapy.Spider):
             logger.error("%s: blocked (%s) after %d retries; giving up on this page", response.url, reason,
                          self.block_retry_times)
 
+    async def release_page(self, meta: dict, page, healthy: bool) -> None:
+        """Back to the page pool when there is one; closed otherwise. Never left open."""
+        pool = getattr(self.crawler, "page_pool", None)
+        if pool is not None and meta.get("page_pool_checked"):
+            await pool.release(meta.get("playwright_context", "default"), page, healthy)
+        elif page is not None and not page.is_closed():
+            await page.close()
+
     async def page_failed(self, failure):
         request = failure.request
         page = request.meta.get("playwright_page")
-        if page is not None and not page.is_closed():
-            await page.close()
+        if request.meta.get("playwright"):
+            await self.release_page(request.meta, page, healthy=False)
         self.crawler.stats.inc_value("pages/failed")
         logger.error("%s: %s", request.url, failure.getErrorMessage())
 

@@ -3,7 +3,8 @@
 
 Each platform's flows are described in fixtures/flows/<platform>.json:
     {"<flow>": [{"url": "...", "file": "pages/tiktok/video_page.html", "mime": "text/html"}, ...]}
-``file`` is relative to fixtures/. Run it after changing a page; the HARs are committed.
+``file`` is relative to fixtures/; optional keys: ``mime``, ``status``, ``method`` and ``post_data``
+(the exact body of a POST the page sends; Playwright's replay matches it). Run it after changing a page; the HARs are committed.
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def build(platform: str) -> list[Path]:
         for item in entries:
             body = (FIXTURES / item["file"]).read_bytes()
             mime = item.get("mime") or ("application/json" if item["file"].endswith(".json") else "text/html; charset=utf-8")
-            har_entries.append(entry(item["url"], body, mime, status=item.get("status", 200), method=item.get("method", "GET")))
+            har_entries.append(entry(item["url"], body, mime, status=item.get("status", 200), method=item.get("method", "GET"),
+                                     post_data=item.get("post_data")))
         written.append(write_har(har_entries, FIXTURES / platform / ("%s.har" % flow)))
     return written
 

@@ -59,3 +59,24 @@ def to_utc(value: Any) -> str | None:
         return _format(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError):
         return None
+
+
+# dates printed without a time ("Sold  Mar 7, 2026", "7 Mar 2026"): English month names
+_DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%d-%b-%Y", "%Y-%m-%d")
+
+
+def from_display_date(value: Any) -> str | None:
+    """A printed calendar date ("Mar 7, 2026", "7 March 2026", "2026-03-07") as midnight UTC, else None.
+
+    Runs of spaces are collapsed and a trailing dot after the month is dropped ("Sept. 5, 2025").
+    """
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.replace(".", " ").split()).replace(" ,", ",")
+    text = text.replace("Sept ", "Sep ")
+    for fmt in _DATE_FORMATS:
+        try:
+            return _format(datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    return None

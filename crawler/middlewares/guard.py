@@ -40,12 +40,15 @@ def _is_private(address: str) -> bool:
 
 class NetworkGuard:
     def __init__(self, domains, blocked_resource_types=DEFAULT_BLOCKED_RESOURCE_TYPES, allow_private=False,
-                 resolve=True, stats=None):
+                 resolve=True, stats=None, replay=False):
         self.domains = tuple(d.lower().lstrip(".") for d in domains)
         self.blocked_resource_types = frozenset(blocked_resource_types)
         self.allow_private = allow_private
         self.resolve = resolve
         self.stats = stats
+        # in replay the HAR routes answer every browser request first; one that reaches the guard
+        # means that routing failed, and it must not go to the network
+        self.replay = replay
         self._resolved: dict[str, bool] = {}
 
     def refusal(self, url: str) -> str | None:
@@ -90,6 +93,11 @@ class NetworkGuard:
 
     async def __call__(self, request) -> bool:
         """PLAYWRIGHT_ABORT_REQUEST: True aborts the browser's request."""
+        if self.replay:
+            logger.error("replay: %s reached the network path; aborted (the HAR routing failed)", request.url)
+            if self.stats:
+                self.stats.inc_value("replay/refused_live")
+            return True
         if request.resource_type in self.blocked_resource_types:
             return True
         reason = self.refusal(request.url)

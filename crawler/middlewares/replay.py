@@ -3,7 +3,8 @@
 - Plain requests get the HAR's response, or fail (``IgnoreRequest``) when the HAR lacks them.
 - Browser requests get a page init callback that first aborts every route, then serves the
   HAR through Playwright's ``route_from_har(not_found="abort")``. Should that callback fail,
-  the abort-all route is already in place: replay fails closed, never live.
+  scrapy-playwright's own route still asks the network guard, which in replay refuses
+  everything (crawler.middlewares.guard): replay fails closed, never live.
 - A missing or unreadable HAR stops the crawl before its first request (``HarError``).
 """
 from __future__ import annotations
@@ -24,10 +25,17 @@ async def _abort(route):
     await route.abort()
 
 
-def page_init_callback(har_path: str):
+def page_init_callback(har_path: str, then=None):
+    """Routes the page to the HAR, then runs the spider's own init callback.
+
+    scrapy-playwright removes every "**" route of a reused page before each request
+    (``page.unroute("**")``), so both routes are registered again every time; they are
+    "**" routes themselves, so they never pile up."""
     async def init(page, request):
-        await page.route("**/*", _abort)
+        await page.route("**", _abort)
         await page.route_from_har(har_path, not_found="abort")
+        if then is not None:
+            await then(page, request)
     return init
 
 
@@ -36,7 +44,6 @@ class HarReplayMiddleware:
         self.crawler = crawler
         self.har_path = har_path
         self.index = HarIndex(har_path)  # raises HarError: the crawl does not start
-        self.init = page_init_callback(har_path)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
@@ -53,7 +60,10 @@ class HarReplayMiddleware:
     def process_request(self, request, spider=None):
         stats = self.crawler.stats
         if request.meta.get("playwright"):
-            request.meta["playwright_page_init_callback"] = self.init
+            if not request.meta.get("replay_routed"):
+                request.meta["replay_routed"] = True
+                request.meta["playwright_page_init_callback"] = page_init_callback(
+                    self.har_path, request.meta.get("playwright_page_init_callback"))
             return None
         found = self.index.get(request.method, request.url)
         if found is None:

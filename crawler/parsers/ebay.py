@@ -1,0 +1,376 @@
+"""eBay: search result pages (``/sch/i.html``) and item pages (``/itm/<id>``).
+
+Search pages, including sold/completed searches (``LH_Sold=1``, ``LH_Complete=1``)
+and a seller's items (``_ssn=<seller>``), carry no product state in JSON: the
+listings are the DOM cards, ``li.s-card`` (the current layout) or ``li.s-item``
+(the older one). A card is read by meaning, not by position:
+
+- its id is the card's ``data-listingid`` or the ``/itm/<id>`` of its link; the
+  "Shop on eBay" placeholder eBay puts first (a fake ``/itm/123456`` link under
+  another listing id) is skipped;
+- its rows are classified by what they say: "Sold  Mar 7, 2026" / "Ended ..."
+  (sold_at, availability), "Pre-Owned" / "Brand New" (condition), "Free delivery"
+  / "+$12.00 delivery" (shipping), "Located in ..." (location), "NN% positive (n)"
+  (seller), "N sold"; a struck-through price is the original price, and on a
+  "Best offer accepted" sale the real price is hidden (price null).
+
+Prices are in the site's currency (ebay.com USD, ebay.co.uk GBP, ebay.de EUR...)
+unless the text names another. A seller's items page also yields the seller's
+account record from its store card.
+
+Item pages are read from their JSON-LD ``Product``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import parse_qs, quote, urlsplit
+
+from parsel import Selector
+
+from crawler.helpers.counts import parse_count
+from crawler.helpers.embedded import jsonld_of_type
+from crawler.helpers.money import money, parse_money, parse_money_range
+from crawler.helpers.paths import as_float, as_list, as_str, pick, pick_first
+from crawler.helpers.text import absolute_url
+from crawler.helpers.times import from_display_date
+from crawler.page import Page
+from crawler.parsers.base import Parser
+from crawler.registry import register
+
+_HOST = r"^https?://(?:www\.|m\.)?ebay\.(?:com|ca|co\.uk|com\.au|de|fr|it|es|at|ch|ie|nl|be|pl|com\.sg|com\.my|ph|com\.hk|in)"
+
+# the site's currency and number locale, from the host's suffix
+_SITES = {
+    "com": ("USD", "en_US"), "ca": ("CAD", "en_CA"), "co.uk": ("GBP", "en_GB"), "com.au": ("AUD", "en_AU"),
+    "de": ("EUR", "de_DE"), "fr": ("EUR", "fr_FR"), "it": ("EUR", "it_IT"), "es": ("EUR", "es_ES"),
+    "at": ("EUR", "de_AT"), "ie": ("EUR", "en_IE"), "nl": ("EUR", "nl_NL"), "be": ("EUR", "fr_BE"),
+    "ch": ("CHF", "de_CH"), "pl": ("PLN", "pl_PL"), "com.sg": ("SGD", "en_SG"), "com.my": ("MYR", "en_MY"),
+    "ph": ("PHP", "en_PH"), "com.hk": ("HKD", "zh_HK"), "in": ("INR", "en_IN"),
+}
+
+_ITEM_ID = re.compile(r"/itm/(?:[^/?#]+/)?(\d{6,})")
+_PLACEHOLDER_TITLES = ("shop on ebay",)
+
+# what a card's rows say, matched on their whitespace-collapsed text
+_SOLD = re.compile(r"^(?:Sold|Verkauft|Vendu|Venduto|Vendido|Sprzedane)\s+(.+)$", re.I)
+_ENDED = re.compile(r"^(?:Ended|Beendet|Terminé|Terminato|Finalizado|Zakończone)\b", re.I)
+_FREE_SHIPPING = re.compile(r"^(?:Free|Kostenlos|Gratis|Gratuit|Livraison gratuite|Spedizione gratuita|Envío gratis)"
+                            r"(?:\s+(?:\w+\s+)?(?:delivery|shipping|postage|Versand|Lieferung))?$", re.I)
+_PAID_SHIPPING = re.compile(r"^\+?\s*(.*\d.*?)\s+(?:delivery|shipping|postage|Versand|livraison|spedizione|envío)"
+                            r"(?:\s+estimate)?$", re.I)
+_LOCATION = re.compile(r"^(?:Located in|from|Standort:?|Aus|Lieu où se trouve l'objet\s*:)\s+(.+)$", re.I)
+_SOLD_COUNT = re.compile(r"^([\d.,\s]+\+?\s*[KkMm]?)\s+sold$", re.I)
+_SELLER_NEW = re.compile(r"^(\S+)\s+(\d+(?:[.,]\d+)?)%\s+positive(?:\s+feedback)?\s*\(([\d.,]+\s*[KkMm]?)\)$", re.I)
+_SELLER_OLD = re.compile(r"^(\S+)\s+\(([\d.,]+\s*[KkMm]?)\)\s+(\d+(?:[.,]\d+)?)%$")
+_BEST_OFFER_ACCEPTED = re.compile(r"^Best offer accepted$", re.I)
+_LAST_ONE = re.compile(r"^(?:Last one|Only \d+ left|\d+ available|More than \d+ available)$", re.I)
+_STARS = re.compile(r"(\d(?:[.,]\d)?) out of 5 stars", re.I)
+_RATINGS = re.compile(r"^([\d.,]+\s*[KkMm]?) product ratings?$", re.I)
+_FITMENT = re.compile(r" \(For: [^()]*\)$")
+
+# condition words eBay prints under the title, lower-cased
+_CONDITIONS = {
+    "brand new": "new", "new": "new", "new (other)": "new", "new other": "new", "new with tags": "new",
+    "new without tags": "new", "new with box": "new", "new without box": "new", "open box": "new",
+    "neu": "new", "neuf": "new", "nuovo": "new", "nuevo": "new", "nowy": "new",
+    "pre-owned": "used", "used": "used", "for parts or not working": "used", "parts only": "used",
+    "gebraucht": "used", "d'occasion": "used", "occasion": "used", "usato": "used", "usado": "used",
+    "de segunda mano": "used", "używany": "used",
+    "refurbished": "refurbished", "certified - refurbished": "refurbished", "seller refurbished": "refurbished",
+    "excellent - refurbished": "refurbished", "very good - refurbished": "refurbished",
+    "good - refurbished": "refurbished", "manufacturer refurbished": "refurbished",
+    "generalüberholt": "refurbished", "reconditionné": "refurbished", "ricondizionato": "refurbished",
+}
+
+
+def _collapsed(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _site(url: str) -> tuple[str, str, str]:
+    """(origin, currency, locale) of the eBay site a URL is on; ebay.com when unknown."""
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    match = re.search(r"(?:^|\.)ebay\.([a-z.]+)$", host)
+    suffix = match.group(1) if match and match.group(1) in _SITES else "com"
+    currency, locale = _SITES[suffix]
+    return "https://www.ebay.%s" % suffix, currency, locale
+
+
+def _page_url(page: Page) -> str:
+    return page.url or page.meta.get("og:url") or ""
+
+
+def _condition(text: str) -> str | None:
+    return _CONDITIONS.get(_collapsed(text).lower())
+
+
+def _rating(value) -> float | None:
+    """A rating on the 0 to 5 scale, None for anything else."""
+    number = as_float(value)
+    return number if number is not None and 0 <= number <= 5 else None
+
+
+def _classes(node: Selector) -> str:
+    return node.attrib.get("class", "")
+
+
+class _EbayParser(Parser):
+    platform = "ebay"
+
+    def detect_block(self, page: Page) -> str | None:
+        if "/splashui/captcha" in page.url or page.sel.css("#captcha_form, form[action*='captcha']"):
+            return "captcha"
+        return None
+
+
+@register
+class EbaySearchParser(_EbayParser):
+    page_type = "search"
+    url_pattern = _HOST + r"/(?:sch/|str/|b/)"
+
+    def sniff(self, page: Page) -> bool:
+        if page.is_json:
+            return False
+        head = page.text[:5000].lower()
+        return "ebay" in head and bool(page.sel.css("li.s-card, li.s-item"))
+
+    def parse(self, page: Page) -> Iterator:
+        url = _page_url(page)
+        origin, currency, locale = _site(url)
+        seller_filter = (parse_qs(urlsplit(url).query).get("_ssn") or [None])[0]
+        account = self._account(page, origin)
+        if account is not None:
+            yield account
+        cards = page.sel.css("li.s-card, li.s-item")
+        if not cards:
+            heading = _collapsed(page.sel.css(".srp-controls__count-heading, .srp-save-null-search").xpath("string()").get())
+            if re.match(r"^0\s+results\b", heading) or "no exact matches" in page.text.lower():
+                return
+            raise self.changed("no result card (li.s-card or li.s-item) on the search page")
+        for card in cards:
+            listing = self._listing(page, card, origin, currency, locale, seller_filter)
+            if listing is not None:
+                yield listing
+
+    # ---- one card ----
+
+    def _listing(self, page: Page, card: Selector, origin: str, currency: str, locale: str, seller_filter: str | None):
+        link_ids = [m.group(1) for href in card.css("a::attr(href)").getall() if (m := _ITEM_ID.search(href))]
+        link_id = link_ids[0] if link_ids else None
+        listing_id = card.attrib.get("data-listingid")
+        listing_id = listing_id if listing_id and listing_id.isdigit() else None
+        item_id = listing_id or link_id
+        title = self._title(card)
+        if not item_id or (link_id and listing_id and link_id != listing_id):
+            return None  # the "Shop on eBay" placeholder links a fake /itm/123456 under another id
+        if title is not None and _collapsed(title).lower() in _PLACEHOLDER_TITLES:
+            return None
+
+        rows = [_collapsed(t) for t in self._row_texts(card)]
+        price, price_max, original = self._prices(card, currency, locale)
+        if any(_BEST_OFFER_ACCEPTED.match(r) for r in rows):
+            # the sale price is hidden; what is shown is the asking price
+            original, price, price_max = original or price, None, None
+
+        sold_at, ended = None, False
+        for row in rows:
+            sold = _SOLD.match(row)
+            if sold:
+                sold_at, ended = from_display_date(sold.group(1)), True
+                break
+            if _ENDED.match(row):
+                ended = True
+                break
+        availability = "out_of_stock" if ended else ("in_stock" if any(_LAST_ONE.match(r) for r in rows) else None)
+
+        seller = self._seller(rows, origin) or (
+            {"handle": seller_filter, "name": None, "url": "%s/usr/%s" % (origin, quote(seller_filter, safe="*-_."))}
+            if seller_filter else None)
+        rating_text = _collapsed(card.css(".x-star-rating, .s-card__reviews, .s-item__reviews").xpath("string()").get())
+        stars = _STARS.search(rating_text)
+        return self.record(
+            page, "listing", extractor="dom",
+            id=item_id,
+            url="%s/itm/%s" % (origin, item_id),
+            title=title,
+            price=price,
+            price_max=price_max,
+            original_price=original,
+            shipping=self._shipping(rows, currency, locale),
+            seller=seller,
+            sold_count=next((parse_count(m.group(1)) for r in rows if (m := _SOLD_COUNT.match(r))), None),
+            rating=_rating(stars.group(1)) if stars else None,
+            review_count=next((parse_count(m.group(1)) for t in card.css(".s-card__reviews, .s-item__reviews")
+                               .xpath(".//text()").getall() if (m := _RATINGS.match(_collapsed(t)))), None),
+            condition=next((c for t in card.css(".s-card__subtitle, .s-item__subtitle").xpath("string()").getall()
+                            for c in [_condition(t)] if c), None),
+            availability=availability,
+            location=next((m.group(1) for r in rows if (m := _LOCATION.match(r))), None),
+            images=self._images(card),
+            sold_at=sold_at,
+        )
+
+    @staticmethod
+    def _title(card: Selector) -> str | None:
+        """The image's alt (the seller's title as typed), else the heading without eBay's additions."""
+        alt = card.css("img::attr(alt)").get()
+        if alt and alt.strip():
+            return alt
+        heading = card.css(".s-card__title, .s-item__title")
+        if not heading:
+            return None
+        parts = heading[0].xpath(
+            ".//text()[not(ancestor::*[contains(@class,'clipped') or contains(@class,'LIGHT_HIGHLIGHT')"
+            " or contains(@class,'s-item__title--tag')])]").getall()
+        text = _FITMENT.sub("", "".join(parts).strip())
+        return text or None
+
+    @staticmethod
+    def _row_texts(card: Selector) -> list[str]:
+        """The card's short text rows (captions, subtitles, attribute rows, old-layout details)."""
+        tokens = ("s-card__caption", "s-card__attribute-row", "s-item__caption", "s-item__caption--signal",
+                  "s-item__detail", "s-item__title--tagblock", "s-item__seller-info-text", "s-item__hotness",
+                  "s-item__shipping", "s-item__location", "s-item__bids")
+        test = " or ".join("contains(concat(' ', normalize-space(@class), ' '), ' %s ')" % t for t in tokens)
+        return card.xpath(".//*[%s]" % test).xpath("string()").getall()
+
+    @staticmethod
+    def _prices(card: Selector, currency: str, locale: str):
+        """(price, price_max, original_price): the shown price, a range's high end, the struck one."""
+        price = price_max = original = None
+        for node in card.xpath(".//*[contains(@class,'s-card__price') or contains(@class,'s-item__price')"
+                               " or contains(translate(@class,'STRIKETHROUGH','strikethrough'),'strikethrough')]"):
+            text = _collapsed(node.xpath("string()").get())
+            if not re.search(r"\d", text):
+                continue
+            struck = "strikethrough" in _classes(node).lower()
+            if struck:
+                if original is None:
+                    original = parse_money(text, currency, locale)
+            elif price is None:
+                low, high = _money_range(text, currency, locale)
+                price, price_max = low, high
+        return price, price_max, original
+
+    @staticmethod
+    def _shipping(rows: list[str], currency: str, locale: str):
+        for row in rows:
+            if _FREE_SHIPPING.match(row):
+                return money(0, currency)
+            paid = _PAID_SHIPPING.match(row)
+            if paid:
+                amount = parse_money(paid.group(1), currency, locale)
+                if amount is not None:
+                    return amount
+        return None
+
+    @staticmethod
+    def _seller(rows: list[str], origin: str) -> dict | None:
+        for row in rows:
+            match = _SELLER_NEW.match(row) or _SELLER_OLD.match(row)
+            if match:
+                handle = match.group(1)
+                return {"handle": handle, "name": handle, "url": "%s/usr/%s" % (origin, quote(handle, safe="*-_."))}
+        return None
+
+    @staticmethod
+    def _images(card: Selector) -> list[str]:
+        out: list[str] = []
+        for img in card.css("img"):
+            src = absolute_url(img.attrib.get("data-defer-load") or img.attrib.get("src"))
+            if src and "ebayimg.com" in src and src not in out:
+                out.append(src)
+        return out
+
+    # ---- the seller's store card (seller item pages) ----
+
+    def _account(self, page: Page, origin: str):
+        card = page.sel.css(".str-seller-card")
+        if not card:
+            return None
+        card = card[0]
+        handle = as_str(_collapsed(card.css(".str-seller-card__store-name").xpath("string()").get()))
+        profile = card.css("a[href*='/usr/']::attr(href)").get()
+        if not handle and profile:
+            handle = profile.rsplit("/usr/", 1)[-1].split("?")[0] or None
+        if not handle:
+            return None
+        stats = {_collapsed(t).lower(): t for t in card.css(".str-seller-card__store-stats-content div").xpath("string()").getall()}
+        followers = next((parse_count(text) for key, text in stats.items() if key.endswith("followers")), None)
+        return self.record(
+            page, "account", extractor="dom",
+            id=handle,
+            url=absolute_url(profile) or "%s/usr/%s" % (origin, quote(handle, safe="*-_.")),
+            handle=handle,
+            name=handle,
+            followers=followers,
+        )
+
+
+def _money_range(text: str, currency: str, locale: str):
+    """Both ends of "$10.00 to $20.00" (eBay writes ranges with "to"), or of "$10.00 - $20.00"."""
+    parts = re.split(r"\s+(?:to|bis|à|a|do)\s+", text, maxsplit=1)
+    if len(parts) == 2:
+        return parse_money(parts[0], currency, locale), parse_money(parts[1], currency, locale)
+    return parse_money_range(text, currency, locale)
+
+
+_AVAILABILITY = {"instock": "in_stock", "limitedavailability": "in_stock", "onlineonly": "in_stock",
+                 "outofstock": "out_of_stock", "soldout": "out_of_stock", "discontinued": "out_of_stock"}
+_SCHEMA_CONDITIONS = {"newcondition": "new", "usedcondition": "used", "refurbishedcondition": "refurbished",
+                      "damagedcondition": "used"}
+
+
+def _schema_enum(value, table: dict) -> str | None:
+    text = as_str(value)
+    return table.get(text.rsplit("/", 1)[-1].lower()) if text else None
+
+
+@register
+class EbayItemParser(_EbayParser):
+    page_type = "item"
+    url_pattern = _HOST + r"/itm/"
+
+    def parse(self, page: Page) -> Iterator:
+        products = jsonld_of_type(page.jsonld, "Product")
+        if not products:
+            raise self.changed("no JSON-LD Product on the item page")
+        product = products[0]
+        offers = product.get("offers")
+        offer = next((o for o in as_list(offers) if isinstance(o, dict)), None) if isinstance(offers, list) else offers
+        offer = offer if isinstance(offer, dict) else {}
+        url = _page_url(page)
+        origin, site_currency, _locale = _site(url)
+        id_match = _ITEM_ID.search(url) or _ITEM_ID.search(as_str(offer.get("url")) or "") \
+            or _ITEM_ID.search(page.meta.get("og:url", ""))
+        item_id = id_match.group(1) if id_match else pick_first(product, "productID", "sku", coerce=as_str)
+        if not item_id or not item_id.isdigit():
+            raise self.changed("no item id in the URL or the Product")
+        currency = pick_first(offer, "priceCurrency", "priceSpecification.priceCurrency", coerce=as_str) or site_currency
+        images = product.get("image")
+        images = [absolute_url(i if isinstance(i, str) else pick(i, "url", as_str)) for i in
+                  (images if isinstance(images, list) else [images])]
+        seller_name = as_str(_collapsed(page.sel.css(
+            ".x-sellercard-atf__info__about-seller, .x-sellercard-atf__info__about-seller a").xpath("string()").get()))
+        return iter([self.record(
+            page, "listing", extractor="jsonld",
+            id=item_id,
+            url="%s/itm/%s" % (origin, item_id),
+            title=as_str(product.get("name")),
+            description=as_str(product.get("description")),
+            price=money(pick_first(offer, "price", "lowPrice", "priceSpecification.price"), currency),
+            price_max=money(offer.get("highPrice"), currency),
+            shipping=money(pick(offer, "shippingDetails.shippingRate.value"),
+                           pick(offer, "shippingDetails.shippingRate.currency", as_str) or currency),
+            seller={"handle": seller_name, "name": seller_name,
+                    "url": "%s/usr/%s" % (origin, quote(seller_name, safe="*-_."))} if seller_name else None,
+            rating=pick(product, "aggregateRating.ratingValue", _rating),
+            review_count=pick_first(product, "aggregateRating.reviewCount", "aggregateRating.ratingCount",
+                                    coerce=parse_count),
+            condition=_schema_enum(offer.get("itemCondition"), _SCHEMA_CONDITIONS),
+            availability=_schema_enum(offer.get("availability"), _AVAILABILITY),
+            brand=pick_first(product, "brand.name", "brand", coerce=as_str),
+            category=as_str(product.get("category")),
+            images=[i for i in images if i],
+        )])
