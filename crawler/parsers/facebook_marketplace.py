@@ -1,0 +1,217 @@
+"""Facebook Marketplace: listings from the Relay data embedded in the page.
+
+Facebook ships its GraphQL results inside ``<script type="application/json"
+data-sjs>`` blobs (``require -> ScheduledServerJS -> __bbox ->
+RelayPrefetchedStreamCache -> __bbox.result.data``). The nesting moves, so
+listings are found by meaning: objects with ``__typename``
+``GroupCommerceProductItem`` (or a ``marketplace_listing_title``), merged by id
+because Relay may send one listing in several partial pieces.
+
+Page types:
+- search and category pages (``/marketplace/<city>/search?query=...``,
+  ``/marketplace/<city>/<category>``): every listing card
+  (``marketplace_search.feed_units.edges[].node.listing`` today);
+- item pages (``/marketplace/item/<id>/``): the one listing of the URL
+  (``marketplace_product_details_page.target``), with description, seller,
+  condition and photos; the "similar items" around it are not emitted.
+
+Search cards carry no currency code, only ``formatted_amount`` ("$20", "€15",
+"CA$40"): the currency comes from that symbol ("$" alone is USD). The seller is
+null in search results.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from crawler.helpers.embedded import json_scripts
+from crawler.helpers.money import currency_of, money
+from crawler.helpers.paths import as_bool, as_digits, as_list, as_str, find_dicts, pick, pick_first
+from crawler.helpers.text import absolute_url
+from crawler.page import Page
+from crawler.parsers.base import Parser
+from crawler.registry import register
+
+_LISTING_TYPES = ("GroupCommerceProductItem", "MarketplaceProductItem")
+_ITEM_URL = re.compile(r"/marketplace/item/(\d+)")
+_LOGIN_TITLE = re.compile(r"log ?in|log into|sign up", re.I)
+_LOGIN_FORM = re.compile(r'id="login_form"|action="[^"]*/login/')
+
+
+def _is_listing(d: dict) -> bool:
+    if as_digits(d.get("id")) is None:
+        return False
+    return d.get("__typename") in _LISTING_TYPES or isinstance(d.get("marketplace_listing_title"), str)
+
+
+def listings_of(page: Page) -> dict[str, dict]:
+    """Every listing object on the page, id -> fields merged over its pieces (first non-null wins)."""
+    merged: dict[str, dict] = {}
+    for blob in json_scripts(page.sel):
+        for found in find_dicts(blob, _is_listing):
+            target = merged.setdefault(as_digits(found["id"]), {})
+            for key, value in found.items():
+                if target.get(key) is None:
+                    target[key] = value
+    return merged
+
+
+def _currency_code(price, default: str | None = None) -> str | None:
+    """The ISO code a price object names (item pages), else the one its formatted amount shows ("$20" -> USD)."""
+    code = as_str(pick(price, "currency"))
+    if code and re.fullmatch(r"[A-Z]{3}", code):
+        return code
+    return currency_of(as_str(pick(price, "formatted_amount")) or "", default)
+
+
+def _condition(listing: dict) -> str | None:
+    values = [listing.get("condition")]
+    for attribute in as_list(listing.get("attribute_data")):
+        if isinstance(attribute, dict) and str(attribute.get("attribute_name", "")).lower() == "condition":
+            values.append(attribute.get("value"))
+    for value in values:
+        text = as_str(value)
+        if not text:
+            continue
+        text = text.lower()
+        if "refurb" in text:
+            return "refurbished"
+        if text.startswith("new"):
+            return "new"
+        if text.startswith("used"):
+            return "used"
+    return None
+
+
+def _location(listing: dict) -> str | None:
+    geo = pick(listing, "location.reverse_geocode")
+    parts = [as_str(pick(geo, "city")), as_str(pick(geo, "state"))]
+    if parts[0]:
+        return ", ".join(p for p in parts if p)
+    return pick_first(listing, "location.reverse_geocode.city_page.display_name", "location_text.text", coerce=as_str)
+
+
+class _MarketplaceParser(Parser):
+    platform = "facebook_marketplace"
+
+    def accepts(self, page: Page) -> bool:
+        return not page.is_json
+
+    def detect_block(self, page: Page) -> str | None:
+        """A login or checkpoint page instead of listings (the logged-out page with listings is not a block)."""
+        if "marketplace_listing_title" in page.text or "GroupCommerceProductItem" in page.text:
+            return None
+        if "/checkpoint/" in urlsplit(page.url).path:
+            return "verification"
+        if _LOGIN_TITLE.search(page.title) or _LOGIN_FORM.search(page.text):
+            return "login_wall"
+        return None
+
+    def _currency(self, listings: dict[str, dict]) -> str | None:
+        """The page's currency: the first price that names one (for "Free" cards that do not)."""
+        for listing in listings.values():
+            code = _currency_code(listing.get("listing_price"))
+            if code:
+                return code
+        return None
+
+    def _money(self, price, default: str | None):
+        if not isinstance(price, dict):
+            return None
+        return money(as_str(price.get("amount")), _currency_code(price, default))
+
+    def _listing(self, page: Page, listing: dict, currency: str | None):
+        listing_id = as_digits(listing.get("id"))
+        title = pick_first(listing, "marketplace_listing_title", "custom_title", coerce=as_str)
+        if not listing_id:
+            return None
+        price = self._money(listing.get("listing_price"), currency)
+        low = self._money(listing.get("min_listing_price"), currency)
+        high = self._money(listing.get("max_listing_price"), currency)
+        if price is None:
+            price = low
+        price_max = high if high is not None and price is not None and high != price else None
+        seller = listing.get("marketplace_listing_seller")
+        seller_id = pick_first(seller, "id", coerce=as_digits)
+        photos = [pick(listing, "primary_listing_photo.image.uri")]
+        photos += [pick(p, "image.uri") for p in as_list(listing.get("listing_photos"))]
+        images = []
+        for uri in photos:
+            url = absolute_url(as_str(uri))
+            if url and url not in images:
+                images.append(url)
+        sold = as_bool(listing.get("is_sold"))
+        return self.record(
+            page, "listing", extractor="hydration",
+            id=listing_id,
+            url="https://www.facebook.com/marketplace/item/%s/" % listing_id,
+            title=title,
+            description=pick(listing, "redacted_description.text", as_str),
+            price=price,
+            price_max=price_max,
+            original_price=self._money(listing.get("strikethrough_price"), currency),
+            seller={
+                "id": seller_id,
+                "name": pick(seller, "name", as_str),
+                "url": "https://www.facebook.com/marketplace/profile/%s/" % seller_id if seller_id else None,
+            } if isinstance(seller, dict) and (seller_id or pick(seller, "name", as_str)) else None,
+            condition=_condition(listing),
+            availability=None if sold is None else ("out_of_stock" if sold else "in_stock"),
+            location=_location(listing),
+            images=images,
+        )
+
+
+@register
+class FacebookMarketplaceSearchParser(_MarketplaceParser):
+    page_type = "search"
+    url_pattern = r"^https?://(?:[\w-]+\.)?facebook\.com/marketplace/(?!item/)"
+
+    def sniff(self, page: Page) -> bool:
+        return not page.is_json and "GroupCommerceProductItem" in page.text and "data-sjs" in page.text
+
+    def parse(self, page: Page) -> Iterator:
+        listings = listings_of(page)
+        if not listings:
+            raise self.changed("no listing object (GroupCommerceProductItem) in the page's Relay data")
+        currency = self._currency(listings)
+        for listing in listings.values():
+            record = self._listing(page, listing, currency)
+            if record is not None:
+                yield record
+
+
+@register
+class FacebookMarketplaceItemParser(_MarketplaceParser):
+    page_type = "item"
+    url_pattern = r"^https?://(?:[\w-]+\.)?facebook\.com/marketplace/item/\d+"
+    priority = 5
+
+    def sniff(self, page: Page) -> bool:
+        return not page.is_json and "marketplace_product_details_page" in page.text
+
+    def _item_id(self, page: Page) -> str | None:
+        match = _ITEM_URL.search(urlsplit(page.url).path)
+        if match:
+            return match.group(1)
+        for blob in json_scripts(page.sel, contains="marketplace_product_details_page"):
+            for details in find_dicts(blob, lambda d: isinstance(d.get("marketplace_product_details_page"), dict)):
+                found = pick(details, "marketplace_product_details_page.target.id", as_digits)
+                if found:
+                    return found
+        return None
+
+    def parse(self, page: Page) -> Iterator:
+        item_id = self._item_id(page)
+        if not item_id:
+            raise self.changed("no item id in the URL or in marketplace_product_details_page")
+        listings = listings_of(page)
+        listing = listings.get(item_id)
+        if listing is None:
+            raise self.changed("listing %s not found in the page's Relay data" % item_id)
+        record = self._listing(page, listing, self._currency(listings))
+        if record is None:
+            raise self.changed("listing %s has no usable fields" % item_id)
+        yield record
+

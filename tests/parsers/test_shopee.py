@@ -1,0 +1,134 @@
+import json
+
+import pytest
+
+from crawler.errors import BlockedPage, NoParser, PageChanged
+from crawler.extract import extract
+from crawler.page import Page
+from tests.support import PAGES, fixture_records, one
+
+SEARCH_URL = ("https://shopee.com.my/api/v4/search/search_items?by=relevancy&keyword=power%20bank&limit=60"
+              "&newest=0&order=desc&page_type=search&scenario=PAGE_GLOBAL_SEARCH&version=2")
+PDP_URL = "https://shopee.co.th/api/v4/pdp/get_pc?item_id=24000000009&shop_id=400000009"
+
+
+def _page(data, url: str = SEARCH_URL) -> Page:
+    body = data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return Page(url=url, body=body, fetched_at="2026-01-01T00:00:00Z", crawl_id="test")
+
+
+def _search_data() -> dict:
+    return json.loads((PAGES / "shopee" / "search_items_my_power_bank.json").read_text(encoding="utf-8"))
+
+
+def test_search_items():
+    records = fixture_records("shopee", "search_items_my_power_bank.json", SEARCH_URL)
+    assert [r.id for r in records] == ["23000000001", "23000000002", "23000000003"]
+    ad = one(records, "listing", "23000000001")
+    assert ad.platform == "shopee" and ad.extractor == "api"
+    assert ad.url == "https://shopee.com.my/product/300000001/23000000001"
+    assert ad.title == "Power Bank 20000mAh  Fast Charge PD 22.5W [Ready Stock]"  # double space kept
+    # 1/100000 units: 5990000 -> 59.90 MYR
+    assert (ad.price.amount, ad.price.currency) == ("59.9", "MYR")
+    assert ad.price_max.amount == "79.9" and ad.original_price.amount == "89.9"
+    assert ad.seller.id == "300000001" and ad.seller.url == "https://shopee.com.my/shop/300000001"
+    assert ad.sold_count == 1532  # historical_sold, not the recent "sold" 87
+    assert ad.rating == pytest.approx(4.78) and ad.review_count == 412
+    assert ad.availability == "in_stock" and ad.location == "Selangor"
+    assert ad.brand is None  # "" is unknown
+    assert ad.signals == {"sponsored": True}
+    assert ad.images == ["https://down-my.img.susercontent.com/file/my-11134207-7r98o-aaaa0001",
+                         "https://down-my.img.susercontent.com/file/my-11134207-7r98o-aaaa0002"]
+
+
+def test_search_item_without_discount_or_ratings():
+    records = fixture_records("shopee", "search_items_my_power_bank.json", SEARCH_URL)
+    plain = one(records, "listing", "23000000002")
+    assert plain.price.amount == "89" and plain.price_max is None  # price_min == price_max: no range
+    assert plain.original_price is None  # price_before_discount 0 means no discount
+    assert plain.brand == "Anker" and plain.signals == {}
+    new = one(records, "listing", "23000000003")
+    assert new.original_price is None  # price_before_discount == price: no real discount
+    assert new.rating is None and new.review_count == 0  # 0 stars with 0 ratings: not rated
+    assert new.sold_count == 0 and new.availability == "out_of_stock"
+
+
+@pytest.mark.parametrize("host,currency", [
+    ("shopee.co.id", "IDR"), ("shopee.com.my", "MYR"), ("shopee.sg", "SGD"), ("shopee.ph", "PHP"),
+    ("shopee.co.th", "THB"), ("shopee.vn", "VND"), ("shopee.tw", "TWD"), ("shopee.com.br", "BRL"),
+    ("shopee.com.mx", "MXN"), ("shopee.com.co", "COP"), ("shopee.cl", "CLP"),
+])
+def test_currency_comes_from_the_host_when_items_do_not_say(host, currency):
+    data = _search_data()
+    for entry in data["items"]:
+        del entry["item_basic"]["currency"]
+    records = extract(_page(data, "https://%s/api/v4/search/search_items?keyword=x" % host))
+    assert {r.price.currency for r in records} == {currency}
+    assert records[0].url.startswith("https://%s/product/" % host)
+
+
+def test_item_currency_wins_and_no_url_falls_back_to_it():
+    records = extract(_page(_search_data(), ""))
+    assert [r.url for r in records][0] == "https://shopee.com.my/product/300000001/23000000001"
+
+
+def test_pdp_get_pc():
+    rec = one(fixture_records("shopee", "pdp_get_pc_th_phone_case.json", PDP_URL), "listing", "24000000009")
+    assert rec.url == "https://shopee.co.th/product/400000009/24000000009"
+    assert rec.title == "เคสโทรศัพท์ ซิลิโคน กันกระแทก สำหรับ iPhone 15"
+    assert rec.description == "วัสดุซิลิโคนนิ่ม\nกันกระแทกทุกมุม"
+    # single_value -1 means a range: low 89, high 129 THB; before discount 149
+    assert (rec.price.amount, rec.price.currency) == ("89", "THB")
+    assert rec.price_max.amount == "129" and rec.original_price.amount == "149"
+    assert rec.seller.id == "400000009" and rec.seller.handle == "casehouse.th" and rec.seller.name == "CaseHouse TH"
+    assert rec.sold_count == 5421 and rec.review_count == 1203 and rec.rating == pytest.approx(4.62)
+    assert rec.brand is None  # "NoBrand" placeholder
+    assert rec.location == "จังหวัดกรุงเทพมหานคร" and rec.availability == "in_stock"
+    assert len(rec.images) == 2
+
+
+def test_item_get_answer():
+    basic = _search_data()["items"][1]["item_basic"]
+    data = {"error": None, "error_msg": None, "data": dict(basic, currency="SGD", description="Slim 10000mAh")}
+    rec = extract(_page(data, "https://shopee.sg/api/v4/item/get?itemid=23000000002&shopid=300000002"))[0]
+    assert rec.id == "23000000002" and rec.url == "https://shopee.sg/product/300000002/23000000002"
+    assert (rec.price.amount, rec.price.currency) == ("89", "SGD")
+    assert rec.description == "Slim 10000mAh" and rec.sold_count == 980
+
+
+@pytest.mark.parametrize("answer", [
+    {"error": 90309999},
+    {"is_customized": False, "is_login": False, "action_type": 2, "error": 90309999, "tracking_id": "synthetic-0001"},
+])
+@pytest.mark.parametrize("url", [SEARCH_URL, PDP_URL])
+def test_anti_bot_error_is_a_block(answer, url):
+    with pytest.raises(BlockedPage) as err:
+        extract(_page(answer, url))
+    assert err.value.reason == "verification"
+
+
+@pytest.mark.parametrize("url", [SEARCH_URL, PDP_URL])
+def test_other_error_answer_is_a_changed_page(url):
+    with pytest.raises(PageChanged, match="error 4"):
+        extract(_page({"error": 4, "error_msg": "invalid params", "items": None, "data": None}, url))
+
+
+def test_empty_search_is_no_records():
+    assert extract(_page({"error": None, "total_count": 0, "nomore": True, "items": None})) == []
+
+
+def test_search_answer_without_items_is_a_changed_page():
+    with pytest.raises(PageChanged, match="items"):
+        extract(_page({"error": None, "total_count": 5, "something_else": []}))
+
+
+def test_html_for_an_api_url_is_not_read():
+    with pytest.raises(NoParser):
+        extract(_page(b"<html><head><title>Shopee</title></head><body><div id='main'></div></body></html>"))
+
+
+def test_items_without_ids_are_dropped():
+    data = _search_data()
+    data["items"][0]["item_basic"]["itemid"] = 12.5
+    data["items"][1]["item_basic"] = "gone"
+    assert [r.id for r in extract(_page(data))] == ["23000000003"]

@@ -1,0 +1,128 @@
+import json
+
+import pytest
+
+from crawler.errors import BlockedPage, PageChanged
+from crawler.extract import extract
+from crawler.page import Page
+from crawler.registry import choose
+from tests.support import PAGES, fixture_records, one
+
+TAOBAO_URL = "https://item.taobao.com/item.htm?id=700000000001&spm=a21n57.1.item.1"
+TMALL_URL = "https://detail.tmall.com/item.htm?id=700000000002&skuId=5200000000001"
+PUNISH_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>
+<script>window._config_ = {{"action":"captcha","HOST":"item.taobao.com","PATH":"/item.htm","NCAPPKEY":"X82Y__synthetic"}};</script>
+<div id="nocaptcha" class="nc-container"></div>
+<script src="//g.alicdn.com/sd/punish/waf_ssr/1.0.0/punish.js"></script>
+<a href="https://item.taobao.com//item.htm/_____tmd_____/punish?x5secdata=xsynthetic&x5step=1">retry</a>
+{padding}</body></html>"""
+
+
+def _page(body: str | bytes, url: str = TAOBAO_URL) -> Page:
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return Page(url=url, body=data, fetched_at="2026-01-01T00:00:00Z", crawl_id="test")
+
+
+def test_taobao_item():
+    rec = one(fixture_records("taobao", "item_taobao_longjing.html", TAOBAO_URL), "listing", "700000000001")
+    assert rec.platform == "taobao" and rec.extractor == "hydration"
+    assert rec.url == "https://item.taobao.com/item.htm?id=700000000001"
+    assert rec.title == "2025新茶 明前龙井  绿茶 250g罐装"  # inner double space kept
+    # priceVO.price (掌柜推荐), not the subsidy price 63.5 nor the hidden trade price 88.00
+    assert (rec.price.amount, rec.price.currency) == ("68", "CNY")
+    assert rec.price_max is None and rec.original_price is None
+    assert rec.shipping.amount == "0"  # 快递: 免运费
+    assert rec.seller.id == "2200000001" and rec.seller.handle == "chayeshop88"
+    assert rec.seller.name == "山间茶叶小铺" and rec.seller.url == "https://shop500000001.taobao.com"
+    assert rec.sold_count == 10000  # "1万+"
+    assert rec.review_count == 3000  # "3000+"
+    assert rec.rating is None  # storeCardVO.overallScore is the shop's score
+    assert rec.availability == "in_stock"
+    assert rec.location == "浙江杭州"
+    assert rec.brand is None and rec.condition is None
+    assert rec.images == ["https://img.alicdn.com/imgextra/i1/2200000001/O1CN01tea01.jpg",
+                          "https://img.alicdn.com/imgextra/i2/2200000001/O1CN01tea02.jpg"]
+
+
+def test_tmall_item():
+    rec = one(fixture_records("taobao", "item_tmall_running_shoe.html", TMALL_URL), "listing", "700000000002")
+    assert rec.platform == "tmall"
+    assert rec.url == "https://detail.tmall.com/item.htm?id=700000000002"
+    assert (rec.price.amount, rec.price_max.amount) == ("199", "259")  # "199-259"
+    assert rec.shipping.amount == "8" and rec.shipping.currency == "CNY"
+    assert rec.brand == "风行"  # 参数 table
+    assert rec.availability == "out_of_stock"  # every SKU at quantity 0
+    assert rec.seller.url == "https://fengxingsport.tmall.com"
+    assert rec.sold_count == 500 and rec.review_count == 200
+
+
+def test_tmall_slug_is_accepted_and_page_without_url_uses_the_seller_type():
+    page = Page(url=TMALL_URL, body=(PAGES / "taobao" / "item_tmall_running_shoe.html").read_bytes())
+    assert [r.platform for r in extract(page, "tmall")] == ["tmall"]
+    bare = Page(url="", body=(PAGES / "taobao" / "item_tmall_running_shoe.html").read_bytes())
+    assert choose(bare).name == "taobao/item"
+    assert [r.platform for r in extract(bare)] == ["tmall"]  # sellerType B
+    bare = Page(url="", body=(PAGES / "taobao" / "item_taobao_longjing.html").read_bytes())
+    assert [(r.platform, r.url) for r in extract(bare)] == [("taobao", "https://item.taobao.com/item.htm?id=700000000001")]
+
+
+@pytest.mark.parametrize("padding", ["", "<!-- %s -->" % ("x" * 70_000)], ids=["small", "large"])
+def test_punish_captcha_page_is_blocked(padding):
+    # small: the generic block check; large: the Taobao parser's own check
+    with pytest.raises(BlockedPage) as err:
+        extract(_page(PUNISH_HTML.format(title="Taobao", padding=padding)))
+    assert err.value.reason == "captcha"
+
+
+def test_punish_redirect_url_is_blocked():
+    url = "https://item.taobao.com//item.htm/_____tmd_____/punish?x5secdata=xsynthetic&x5step=1"
+    with pytest.raises(BlockedPage, match="captcha"):
+        extract(_page("<html><head><title>Taobao</title></head><body>" + "<p>.</p>" * 20000 + "</body></html>", url))
+
+
+def test_mtop_validate_answer_is_blocked():
+    body = json.dumps({"api": "mtop.taobao.pcdetail.data.get", "v": "1.0",
+                       "ret": ["FAIL_SYS_USER_VALIDATE::哎哟喂,被挤爆啦,请稍后重试!"],
+                       "data": {"url": "https://h5api.m.taobao.com:443//h5/_____tmd_____/punish?x5secdata=xsynthetic"}},
+                      ensure_ascii=False)
+    with pytest.raises(BlockedPage, match="captcha"):
+        extract(_page(body, TMALL_URL))
+
+
+def test_item_page_with_baxia_sdk_is_not_blocked():
+    # every real item page loads the baxia SDK: only the punish markers count, and only without item data
+    html = (PAGES / "taobao" / "item_taobao_longjing.html").read_text(encoding="utf-8")
+    assert "baxia" in html
+    assert len(extract(_page(html))) == 1
+    # a full item page (larger than a challenge page) that mentions the punish URL in a config is still an item
+    padded = html.replace("</body>", "<!-- %s punish?x5secdata= in an inline config --></body>" % ("x" * 70_000))
+    assert len(extract(_page(padded))) == 1
+
+
+def test_missing_state_is_a_changed_page():
+    with pytest.raises(PageChanged, match="__ICE_APP_CONTEXT__"):
+        extract(_page("<html><head><title>宝贝-淘宝网</title></head><body><div>no state</div></body></html>"))
+
+
+def test_state_without_item_is_a_changed_page():
+    html = ('<html><body><script>!(function () {var a = window.__ICE_APP_CONTEXT__ || {};'
+            'var b = {"loaderData":{"home":{"data":{"res":{"seller":{"sellerId":"1"}}}}}};'
+            'window.__ICE_APP_CONTEXT__=b;})();</script></body></html>')
+    with pytest.raises(PageChanged):
+        extract(_page(html))
+
+
+def test_broken_values_give_nulls():
+    res = {"item": {"itemId": "700000000003", "title": ["x"], "vagueSellCount": {"v": 1}, "images": "nope"},
+           "seller": {"sellerId": 5.5, "sellerNick": None},
+           "skuCore": {"sku2info": {"0": {"quantity": "lots"}}},
+           "componentsVO": {"priceVO": {"price": {"priceText": "面议"}}, "deliveryVO": {"freight": 12},
+                            "rateVO": {"totalCount": "好评"}}}
+    html = ('<html><body><script>var a = window.__ICE_APP_CONTEXT__ || {};var b = %s;'
+            'window.__ICE_APP_CONTEXT__=b;</script></body></html>') % json.dumps(
+        {"loaderData": {"home": {"data": {"res": res}}}}, ensure_ascii=False)
+    rec = extract(_page(html, "https://item.taobao.com/item.htm?id=700000000003"))[0]
+    assert rec.id == "700000000003"
+    assert rec.title is None and rec.price is None and rec.shipping is None
+    assert rec.sold_count is None and rec.review_count is None and rec.availability is None
+    assert rec.seller.id is None and rec.images == []
