@@ -2,9 +2,11 @@
 
 Browser pages record through their context's ``record_har_path`` (the spider gives
 every context a ``FILE.<context>.part``; Playwright writes it when the context
-closes). Plain Scrapy responses are added here. When the engine stops, the
-parts are merged, cookies, authorization headers and storage tokens scrubbed
-(crawler.har.scrub), and FILE written; the parts are removed.
+closes, which scrapy-playwright does after the engine stopped). Plain Scrapy
+responses are written by this extension to ``FILE.plain.part``. Once the crawl
+process is done, ``finalize(FILE)`` (called by the crawl command) merges the parts,
+scrubs cookies, authorization headers and storage tokens (crawler.har.scrub),
+writes FILE and removes the parts.
 """
 from __future__ import annotations
 
@@ -45,18 +47,22 @@ class HarRecorder:
         self.plain_entries.append(entry(request.url, response.body, mime, status=response.status, method=request.method))
 
     def engine_stopped(self):
-        entries: list[dict] = []
-        parts = sorted(glob.glob(glob.escape(self.path) + ".*.part"))
-        for part in parts:
-            try:
-                with open(part, encoding="utf-8") as f:
-                    entries.extend(json.load(f).get("log", {}).get("entries", []))
-            except (OSError, ValueError) as exc:
-                logger.error("recording: could not read %s: %s", part, exc)
-        entries.extend(self.plain_entries)
-        har = scrub({"log": {"entries": entries}})
-        write_har(har["log"]["entries"], self.path)
-        for part in parts:
-            os.remove(part)
-        self.crawler.stats.set_value("record/entries", len(entries))
-        logger.info("recorded %d responses into %s (cookies and tokens scrubbed)", len(entries), self.path)
+        write_har(scrub({"log": {"entries": self.plain_entries}})["log"]["entries"], self.path + ".plain.part")
+
+
+def finalize(path: str) -> int:
+    """Merge the recording's parts into ``path``, scrubbed; returns the number of responses."""
+    entries: list[dict] = []
+    parts = sorted(glob.glob(glob.escape(path) + ".*.part"))
+    for part in parts:
+        try:
+            with open(part, encoding="utf-8") as f:
+                entries.extend(json.load(f).get("log", {}).get("entries", []))
+        except (OSError, ValueError) as exc:
+            logger.error("recording: could not read %s: %s", part, exc)
+    har = scrub({"log": {"entries": entries}})
+    write_har(har["log"]["entries"], path)
+    for part in parts:
+        os.remove(part)
+    logger.info("recorded %d responses into %s (cookies and tokens scrubbed)", len(entries), path)
+    return len(entries)

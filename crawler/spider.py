@@ -107,7 +107,7 @@ class PlatformSpider(scrapy.Spider):
         self.crawl_id = kwargs.get("crawl_id") or "%s-%s" % (utc_now().replace(":", "").replace("-", "")[:15], uuid.uuid4().hex[:8])
         self.targets_description = {"url": self.target_urls, "query": self.query, "account": self.account,
                                     "max_items": self.max_items}
-        self.primary_count = 0
+        self.primary_ids: set[tuple[str, str]] = set()
         self.retired_contexts: set[str] = set()
         self._proxy_turn = 0
 
@@ -293,15 +293,23 @@ class PlatformSpider(scrapy.Spider):
             yield from self.blocked(response, blocked)
             return
         for record, parser in records:
+            if self.is_primary(record) and not self.within_budget(record):
+                continue  # past -a max_items: neither kept nor followed
             follow = record.kind in self.follow_kinds and response.meta.get("role") in ("search", "account")
-            if self.max_items is not None and self.is_primary(record) and self.primary_count >= self.max_items:
-                continue
-            if self.is_primary(record):
-                self.primary_count += 1
             if follow and record.url != response.url:
                 yield self.page_request(record.url, role="detail", query=response.meta.get("query"))
             stats.inc_value("records/%s" % record.kind)
             yield to_dict(record)
+
+    def within_budget(self, record) -> bool:
+        """``max_items`` counts distinct objects: a search card and its followed detail page are one."""
+        key = (record.kind, record.id)
+        if key in self.primary_ids:
+            return True
+        if self.max_items is not None and len(self.primary_ids) >= self.max_items:
+            return False
+        self.primary_ids.add(key)
+        return True
 
     def is_primary(self, record) -> bool:
         return record.kind in ("post", "listing", "live")

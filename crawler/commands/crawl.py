@@ -16,6 +16,7 @@ from scrapy.exceptions import UsageError
 
 from crawler import exitcodes
 from crawler.har import HarError, load
+from crawler.recording import finalize
 from crawler.spider import TargetError
 
 
@@ -44,6 +45,10 @@ class Command(ScrapyCrawlCommand):
         crawler = self._create_crawler(spidercls)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
+        if self.settings.get("RECORD_HAR") and not self.settings.get("REPLAY_HAR"):
+            recorded = finalize(self.settings["RECORD_HAR"])
+            print("crawl %s: recorded %d responses into %s" % (args[0], recorded, self.settings["RECORD_HAR"]),
+                  file=sys.stderr)
         if self.crawler_process.bootstrap_failed:
             self.exitcode = self._fail(exitcodes.BAD_CONFIG, "the crawl could not start (see the log above)")
             return

@@ -34,6 +34,7 @@ class CrawlResult:
 
 def crawl(platform: str, har: str | Path | None, tmp_path: Path, settings: dict | None = None, timeout: int = 240,
           **args: str) -> CrawlResult:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, "-m", "scrapy", "crawl", platform, "-O", str(out),
            "-s", "STORE_URI=%s" % (tmp_path / "store"), "-s", "LOG_LEVEL=INFO"]
