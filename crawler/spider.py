@@ -45,6 +45,8 @@ from crawler.storage import evidence_key, open_store
 logger = logging.getLogger(__name__)
 
 TARGETS = ("url", "query", "account")
+BROWSER_GONE = re.compile(r"Target (page, context or browser )?(has been )?closed|Browser has been closed|"
+                          r"crash|disconnected", re.I)
 API_URL = re.compile(r"/api/|/ajax/|/oembed\b|\.json(?:$|\?)")
 
 
@@ -339,12 +341,24 @@ class PlatformSpider(scrapy.Spider):
             await page.close()
 
     async def page_failed(self, failure):
+        """A page that failed to load: its browser page is closed, never left open; a crashed or
+        closed browser (scrapy-playwright restarts it) gets the request retried."""
         request = failure.request
         page = request.meta.get("playwright_page")
         if request.meta.get("playwright"):
             await self.release_page(request.meta, page, healthy=False)
+        message = failure.getErrorMessage()
+        if request.meta.get("playwright") and BROWSER_GONE.search(message):
+            retry = get_retry_request(request, spider=self, reason="browser_crashed", max_retry_times=2)
+            if retry is not None:
+                retry.meta.pop("playwright_page", None)
+                retry.meta.pop("page_pool_checked", None)
+                self.crawler.stats.inc_value("browser/retried")
+                logger.warning("%s: the browser went away (%s); retrying", request.url, message)
+                yield retry
+                return
         self.crawler.stats.inc_value("pages/failed")
-        logger.error("%s: %s", request.url, failure.getErrorMessage())
+        logger.error("%s: %s", request.url, message)
 
     # ---- evidence ----
     def keep_evidence(self, response: Response, screenshot: bytes | None) -> Evidence | None:
