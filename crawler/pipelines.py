@@ -51,6 +51,6 @@ class StorePipeline:
         }
         key = "crawls/%s/manifest.json" % crawl_id
         self.store.put(key, json.dumps(manifest, ensure_ascii=False, indent=1, default=str).encode("utf-8"))
-        self.crawler.stats.set_value("store/manifest", str(self.store.path(key)) if hasattr(self.store, "path") else key)
+        self.crawler.stats.set_value("store/manifest", str(self.store.path(key)) if hasattr(self.store, "path") else "%s/%s" % (self.store.uri.rstrip("/"), key))
         self.crawler.stats.set_value("store/records", sum(p["records"] for p in parts))
         logger.info("records written to %s (%d parts, manifest %s)", self.store.uri, len(parts), key)

@@ -238,7 +238,7 @@ class PlatformSpider(scrapy.Spider):
         healthy = False
         try:
             if page is not None:
-                for _ in range(self.scrolls):
+                for _ in range(self.scrolls if response.meta.get("role") in ("search", "account") else 0):
                     await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
                     await page.wait_for_timeout(self.scroll_wait_ms)
                 pending = response.meta.get("api_pending") or []
@@ -288,20 +288,23 @@ class PlatformSpider(scrapy.Spider):
                 logger.error("%s: %s", url, exc)
                 continue
             for record in extraction.records:
-                if index == 0 and evidence is not None:
+                if evidence is not None:  # the rendered page is the evidence of what it showed, XHR data included
                     record.evidence = evidence
                 records.append((record, extraction.parser))
         if not records and blocked:
             yield from self.blocked(response, blocked)
             return
-        for record, parser in records:
+        for record, parser in richest(records):
             if self.is_primary(record) and not self.within_budget(record):
                 continue  # past -a max_items: neither kept nor followed
-            follow = record.kind in self.follow_kinds and response.meta.get("role") in ("search", "account")
-            if follow and record.url != response.url:
+            if self.should_follow(record, parser, response) and record.url != response.url:
                 yield self.page_request(record.url, role="detail", query=response.meta.get("query"))
             stats.inc_value("records/%s" % record.kind)
             yield to_dict(record)
+
+    def should_follow(self, record, parser, response: Response) -> bool:
+        """Follow a record found on a search or account page to its own page (``follow_kinds``)."""
+        return record.kind in self.follow_kinds and response.meta.get("role") in ("search", "account")
 
     def within_budget(self, record) -> bool:
         """``max_items`` counts distinct objects: a search card and its followed detail page are one."""
@@ -375,6 +378,26 @@ class PlatformSpider(scrapy.Spider):
                 self.store.put(screenshot_key, screenshot)
         self.crawler.stats.inc_value("evidence/pages")
         return Evidence(html_key=html_key, screenshot_key=screenshot_key, sha256=digest, captured_at=utc_now())
+
+
+def _filled(value) -> int:
+    if isinstance(value, dict):
+        return sum(_filled(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 if value else 0
+    return 0 if value is None else 1
+
+
+def richest(records: list) -> list:
+    """One record per (kind, id) among a page and the API answers it fetched: the one that says most
+    (a profile's post tiles carry views only; the same posts from the list API are complete)."""
+    best: dict[tuple[str, str], tuple] = {}
+    for record, parser in records:
+        key = (record.kind, record.id)
+        score = _filled(record.model_dump(exclude={"evidence", "source_url", "extractor"}))
+        if key not in best or score > best[key][2]:
+            best[key] = (record, parser, score, best.get(key, (None, None, None, len(best)))[3])
+    return [(record, parser) for record, parser, _score, _order in sorted(best.values(), key=lambda item: item[3])]
 
 
 def _looks_empty(response: Response) -> bool:

@@ -12,6 +12,12 @@ Where the data is:
 - LIVE page ``/@handle/live``: ``<script id="SIGI_STATE">`` → ``LiveRoom.liveRoomUserInfo{user,
   stats, liveRoom{status, startTime, title, liveRoomStats{userCount, enterCount}}}``.
 - oEmbed ``www.tiktok.com/oembed?url=...``: caption, author handle and name only (no counts, no time).
+- The web API the app calls itself (JSON; the spider captures these answers as the page scrolls):
+  ``/api/post/item_list/`` (a profile's posts: ``itemList``), ``/api/search/item/full/`` (``item_list``),
+  ``/api/search/general/full/`` (``data[]`` cards: ``item`` for a post, ``user_list[].user_info`` for
+  accounts) and ``/api/search/user/full/`` (``user_list[].user_info``, snake_case: ``uid``,
+  ``unique_id``, ``follower_count``...). Items are the same itemStructs as on the pages above.
+  ``statusCode``/``status_code`` other than 0 is an error (or a block, for the captcha codes).
 
 An itemStruct gives a post plus, when ``authorStats`` is present, an account record for its author.
 ``stats`` values may be numbers or strings and every ``statsV2`` value is a string; both are read
@@ -72,7 +78,7 @@ def _status(detail: Any) -> int | None:
 
 
 def _status_error(parser: Parser, detail: dict, code: int) -> PageChanged:
-    message = as_str(pick(detail, "statusMsg")) or as_str(pick(detail, "statusMessage"))
+    message = pick_first(detail, "statusMsg", "statusMessage", "status_msg", coerce=as_str)
     name = _STATUS_NAMES.get(code, "unknown status")
     return PageChanged("%s: TikTok answered statusCode %d (%s%s) instead of the data" % (
         parser.name, code, name, ", %s" % message if message else ""))
@@ -131,7 +137,7 @@ def _post_url(post_id: str, handle: str | None, canonical: Any, photo: bool) -> 
     return "https://m.tiktok.com/v/%s.html" % post_id
 
 
-def _item_post(parser: Parser, page: Page, item: dict, canonical: Any = None):
+def _item_post(parser: Parser, page: Page, item: dict, canonical: Any = None, extractor: str = "hydration"):
     """A post record for one itemStruct; None when it has no id."""
     post_id = pick(item, "id", as_digits)
     if not post_id:
@@ -150,7 +156,7 @@ def _item_post(parser: Parser, page: Page, item: dict, canonical: Any = None):
     music_title, music_author = as_str(music.get("title")), as_str(music.get("authorName"))
     text = pick(item, "desc", as_str)
     return parser.record(
-        page, "post", extractor="hydration",
+        page, "post", extractor=extractor,
         id=post_id,
         url=_post_url(post_id, author["handle"], canonical, bool(images)),
         author=author,
@@ -203,6 +209,14 @@ class _ScopeParser(Parser):
         return detail
 
 
+def _item_author(parser: Parser, page: Page, item: dict, extractor: str):
+    """The author's account record when the item carries the author's stats (``authorStats``), else None."""
+    stats = [item.get("authorStatsV2"), item.get("authorStats")]
+    if not any(isinstance(s, dict) and s for s in stats):
+        return None
+    return _account(parser, page, item.get("author"), stats + [item.get("author")], extractor)
+
+
 class _ItemPageParser(_ScopeParser):
     def parse(self, page: Page) -> Iterator:
         item = pick(self.detail(page), "itemInfo.itemStruct")
@@ -212,12 +226,9 @@ class _ItemPageParser(_ScopeParser):
         if post is None:
             raise self.changed("itemInfo.itemStruct.id not found")
         yield post
-        author = item.get("author")
-        stats = [item.get("authorStatsV2"), item.get("authorStats")]
-        if any(isinstance(s, dict) and s for s in stats):
-            account = _account(self, page, author, stats + [author], "hydration")
-            if account is not None:
-                yield account
+        account = _item_author(self, page, item, "hydration")
+        if account is not None:
+            yield account
 
 
 @register
@@ -366,3 +377,140 @@ class TikTokOEmbedParser(Parser):
             hashtags=hashtags(text),
             media_type="images" if photo else "video",
         )
+
+
+# ---- web API answers (captured by the spider while the page scrolls) -------------------------
+
+_API = r"^https?://(?:www|m)\.tiktok\.com/api/"
+
+
+def _search_user(parser: Parser, page: Page, info: Any):
+    """An account record for a search ``user_info`` (snake_case keys, as the search API writes them)."""
+    handle = pick_first(info, "unique_id", "uniqueId", coerce=as_str)
+    user_id = pick_first(info, "uid", "user_id", "id", coerce=as_digits)
+    if not user_id or not handle:
+        return None
+    return parser.record(
+        page, "account", extractor="api",
+        id=user_id, url="%s/@%s" % (BASE, handle),
+        handle=handle,
+        name=pick(info, "nickname", as_str),
+        bio=pick(info, "signature", as_str),
+        followers=pick_first(info, "follower_count", "followerCount", coerce=as_count),
+        following=pick_first(info, "following_count", "followingCount", coerce=as_count),
+        likes_total=pick_first(info, "total_favorited", "heartCount", coerce=as_count),
+        posts_count=pick_first(info, "aweme_count", "videoCount", coerce=as_count),
+        verified=pick(info, "verified", as_bool),  # custom_verify is a label, not a yes/no: unknown without it
+    )
+
+
+class _ApiParser(Parser):
+    """A JSON answer of the web API: ``statusCode``/``status_code`` 0 when it carries data."""
+
+    list_key: str = ""
+
+    def accepts(self, page: Page) -> bool:
+        return page.is_json
+
+    def _code(self, page: Page) -> int | None:
+        try:
+            data = page.json
+        except PageChanged:
+            return None
+        return pick_first(data, "statusCode", "status_code", coerce=as_int) or None
+
+    def detect_block(self, page: Page) -> str | None:
+        return _BLOCK_STATUS.get(self._code(page) or 0)
+
+    def data(self, page: Page) -> dict:
+        data = page.json
+        if not isinstance(data, dict):
+            raise self.changed("the API answer is not a JSON object")
+        code = self._code(page)
+        if code:
+            raise _status_error(self, data, code)
+        return data
+
+    def items(self, page: Page, data: dict) -> list:
+        """The answer's list; an answer without it must say it has no more (an empty result)."""
+        items = data.get(self.list_key)
+        if items is None:
+            if not any(k in data for k in ("hasMore", "has_more", "cursor")):
+                raise self.changed("%s not found" % self.list_key)
+            return []
+        if not isinstance(items, list):
+            raise self.changed("%s is not a list" % self.list_key)
+        return items
+
+    def item_records(self, page: Page, item: Any) -> Iterator:
+        if not isinstance(item, dict):
+            return
+        post = _item_post(self, page, item, extractor="api")
+        if post is not None:
+            yield post
+            account = _item_author(self, page, item, "api")
+            if account is not None:
+                yield account
+
+
+@register
+class TikTokPostListParser(_ApiParser):
+    """``/api/post/item_list/?secUid=...&cursor=...``: a profile's posts, ``itemList`` of itemStructs."""
+
+    platform = "tiktok"
+    page_type = "post_list"
+    url_pattern = _API + r"(?:post|favorite|story|recommend|related|challenge)/item_list/?(?:[?#]|$)"
+    list_key = "itemList"
+
+    def parse(self, page: Page) -> Iterator:
+        for item in self.items(page, self.data(page)):
+            yield from self.item_records(page, item)
+
+
+@register
+class TikTokSearchItemsParser(_ApiParser):
+    """``/api/search/item/full/?keyword=...``: the Videos tab, ``item_list`` of itemStructs."""
+
+    platform = "tiktok"
+    page_type = "search_items"
+    url_pattern = _API + r"search/item/full/?(?:[?#]|$)"
+    list_key = "item_list"
+
+    def parse(self, page: Page) -> Iterator:
+        for item in self.items(page, self.data(page)):
+            yield from self.item_records(page, item)
+
+
+@register
+class TikTokSearchGeneralParser(_ApiParser):
+    """``/api/search/general/full/?keyword=...``: the Top tab, ``data[]`` of cards: ``{type: 1, item}``
+    for a post, ``{type: 4, user_list: [{user_info}]}`` for matching accounts."""
+
+    platform = "tiktok"
+    page_type = "search_general"
+    url_pattern = _API + r"search/general/full/?(?:[?#]|$)"
+    list_key = "data"
+
+    def parse(self, page: Page) -> Iterator:
+        for card in self.items(page, self.data(page)):
+            yield from self.item_records(page, pick(card, "item"))
+            for user in as_list(pick(card, "user_list")):
+                account = _search_user(self, page, pick(user, "user_info"))
+                if account is not None:
+                    yield account
+
+
+@register
+class TikTokSearchUsersParser(_ApiParser):
+    """``/api/search/user/full/?keyword=...``: the Users tab, ``user_list[].user_info``."""
+
+    platform = "tiktok"
+    page_type = "search_users"
+    url_pattern = _API + r"search/user/full/?(?:[?#]|$)"
+    list_key = "user_list"
+
+    def parse(self, page: Page) -> Iterator:
+        for user in self.items(page, self.data(page)):
+            account = _search_user(self, page, pick(user, "user_info"))
+            if account is not None:
+                yield account

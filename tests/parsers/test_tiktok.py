@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from crawler.errors import BlockedPage, PageChanged
+from crawler.errors import BlockedPage, NoParser, PageChanged
 from crawler.extract import extract
 from crawler.registry import all_parsers
 from tests.support import PAGES, by_kind, fixture_records, one, page_from
@@ -15,6 +15,11 @@ REFLOW_URL = URLS["reflow_photo.html"]
 LIVE_URL = URLS["live_room.html"]
 PROFILE_URL = URLS["profile.html"]
 OEMBED_URL = URLS["oembed.json"]
+POST_LIST_URL = URLS["post_item_list.json"]
+GENERAL_URL = URLS["search_general.json"]
+ITEMS_URL = URLS["search_item.json"]
+USERS_URL = URLS["search_user.json"]
+API_FIXTURES = ("post_item_list.json", "search_general.json", "search_item.json", "search_user.json")
 
 
 def _records(name: str) -> list:
@@ -152,7 +157,7 @@ def test_oembed_error_answer_is_reported(tmp_path):
 
 
 def test_pages_without_url_are_recognised_by_content():
-    kinds = {name: [r.kind for r in extract(page_from(TT / name))] for name in URLS}
+    kinds = {name: [r.kind for r in extract(page_from(TT / name))] for name in URLS if name not in API_FIXTURES}
     assert kinds == {
         "video_page.html": ["post", "account"],
         "reflow_photo.html": ["post", "account"],
@@ -251,6 +256,128 @@ def test_url_patterns():
     assert names("https://www.tiktok.com/@a.b") == ["profile"]
     assert names("https://www.tiktok.com/@a.b?lang=en") == ["profile"]
     assert names("https://www.tiktok.com/oembed?url=https://www.tiktok.com/@a/video/1") == ["oembed"]
+    assert names("https://www.tiktok.com/api/post/item_list/?aid=1988&secUid=x&cursor=0") == ["post_list"]
+    assert names("https://www.tiktok.com/api/search/general/full/?keyword=a") == ["search_general"]
+    assert names("https://www.tiktok.com/api/search/item/full/?keyword=a") == ["search_items"]
+    assert names("https://www.tiktok.com/api/search/user/full/?keyword=a") == ["search_users"]
+    assert names("https://www.tiktok.com/api/comment/list/?aweme_id=1") == []
+    assert names("https://www.tiktok.com/search?q=a") == []  # the search page itself holds no results
     # TikTok Shop pages belong to the tiktok_shop parsers
     assert names("https://www.tiktok.com/shop/pdp/some-product-slug/1729000000000000000?source=x") == []
     assert names("https://shop.tiktok.com/view/product/1729000000000000000") == []
+
+
+# ---- web API answers (what the spider captures on profile and search pages) ----
+
+def test_post_item_list_gives_full_posts_and_their_author():
+    records = _records("post_item_list.json")
+    assert [(r.kind, r.id) for r in records] == [
+        ("post", "7410000000000000013"), ("account", "6800000000000000004"), ("post", "7410000000000000014")]
+    video = one(records, "post", "7410000000000000013")
+    assert video.extractor == "api" and video.source_url == POST_LIST_URL
+    assert video.url == "https://www.tiktok.com/@sneaker.vault/video/7410000000000000013"
+    assert video.text == "Restock drop this Friday 🔥 #sneakers #restock " and video.hashtags == ["sneakers", "restock"]
+    assert video.created_at == "2024-12-12T10:40:00Z"  # createTime as a number here
+    assert video.duration_s == 18 and video.media_type == "video" and video.location == "GB"
+    m = video.metrics
+    assert (m.views, m.likes, m.comments, m.shares, m.saves) == (98000, 5400, 310, 120, 640)
+    assert video.music.title == "original sound" and video.music.author == "Sneaker Vault"
+    photo = one(records, "post", "7410000000000000014")
+    assert photo.media_type == "images" and photo.image_count == 4 and photo.duration_s is None
+    assert photo.url == "https://www.tiktok.com/@sneaker.vault/photo/7410000000000000014"
+    assert photo.music.title == "Night Drive" and photo.music.author == "Synth Demo"
+    account = one(records, "account", "6800000000000000004")
+    assert account.extractor == "api" and account.handle == "sneaker.vault"
+    assert (account.followers, account.following, account.likes_total, account.posts_count) == (12700, 31, 402000, 118)
+
+
+def test_search_general_gives_posts_and_the_accounts_card():
+    records = _records("search_general.json")
+    assert [(r.kind, r.id) for r in records] == [
+        ("post", "7430000000000000021"), ("account", "6900000000000000001"),
+        ("account", "7000000000000000031"), ("post", "7430000000000000022")]
+    top = one(records, "post", "7430000000000000021")
+    assert top.url == "https://www.tiktok.com/@glowshop.demo/video/7430000000000000021"
+    assert top.text == "Glow serum vs the dupe: 7 days later #glowserum #skincare "
+    assert top.created_at == "2025-01-03T10:26:40Z" and top.duration_s == 47
+    m = top.metrics
+    assert (m.views, m.likes, m.comments, m.shares, m.saves) == (640000, 22100, 455, 810, 3900)
+    assert one(records, "account", "6900000000000000001").verified is True  # author{verified}
+    # the user card: snake_case user_info; what it does not carry stays unknown
+    card = one(records, "account", "7000000000000000031")
+    assert card.extractor == "api" and card.url == "https://www.tiktok.com/@serum.dupes"
+    assert card.handle == "serum.dupes" and card.name == "Serum Dupes" and card.bio == "Cheaper twins of cult products"
+    assert (card.followers, card.likes_total) == (3300, 51000)
+    assert card.following is None and card.posts_count is None and card.verified is None
+    # an author without authorStats gives no account of its own (the card above is the only one)
+    other = one(records, "post", "7430000000000000022")
+    assert other.author.handle == "serum.dupes" and other.author.id == "7000000000000000031"
+
+
+def test_search_items():
+    records = _records("search_item.json")
+    post = one(records, "post", "7430000000000000023")
+    assert post.url == "https://www.tiktok.com/@kbeauty.haul/photo/7430000000000000023"
+    assert post.media_type == "images" and post.image_count == 2 and post.location == "KR"
+    assert post.author.name == "K-Beauty Haul 🇰🇷"
+    assert one(records, "account", "7000000000000000032").followers == 880
+
+
+def test_search_users():
+    records = _records("search_user.json")
+    assert [r.id for r in records] == ["6900000000000000001", "7000000000000000033"]
+    shop, lookalike = records
+    assert shop.kind == "account" and shop.handle == "glowshop.demo" and shop.bio == "Skincare finds daily ✨\nDM for collabs"
+    assert (shop.followers, shop.likes_total) == (48200, 910000)
+    assert lookalike.handle == "glowserum.offical" and lookalike.name == "glow serum official?"
+    assert lookalike.bio is None  # "" is unknown
+    assert lookalike.followers == 12 and lookalike.likes_total == 0  # a real zero stays 0
+
+
+@pytest.mark.parametrize("name,url", [("post_item_list.json", POST_LIST_URL), ("search_general.json", GENERAL_URL),
+                                      ("search_item.json", ITEMS_URL), ("search_user.json", USERS_URL)])
+def test_api_answers_need_their_url(name, url):
+    # the JSON alone does not say which endpoint answered: read by URL only
+    with pytest.raises(NoParser):
+        extract(page_from(TT / name))
+    assert extract(page_from(TT / name, url))
+
+
+def test_api_error_status_is_page_changed_or_a_block(tmp_path):
+    bad = tmp_path / "err.json"
+    bad.write_text(json.dumps({"statusCode": 10201, "status_code": 10201, "status_msg": "user not found"}))
+    with pytest.raises(PageChanged, match="10201.*user not found"):
+        extract(page_from(bad, POST_LIST_URL))
+    bad.write_text(json.dumps({"status_code": 10000, "status_msg": "", "data": []}))
+    with pytest.raises(BlockedPage) as info:
+        extract(page_from(bad, GENERAL_URL))
+    assert info.value.reason == "captcha"
+
+
+def test_api_empty_and_malformed_answers(tmp_path):
+    bad = tmp_path / "answer.json"
+    # an account without posts: no itemList, hasMore false: no record, no error
+    bad.write_text(json.dumps({"cursor": "0", "hasMore": False, "statusCode": 0, "status_code": 0}))
+    assert extract(page_from(bad, POST_LIST_URL)) == []
+    bad.write_text(json.dumps({"statusCode": 0, "something": []}))
+    with pytest.raises(PageChanged, match="itemList not found"):
+        extract(page_from(bad, POST_LIST_URL))
+    bad.write_text(json.dumps({"status_code": 0, "item_list": {"0": {}}, "has_more": 0}))
+    with pytest.raises(PageChanged, match="item_list is not a list"):
+        extract(page_from(bad, ITEMS_URL))
+    bad.write_text(json.dumps([1, 2]))
+    with pytest.raises(PageChanged, match="not a JSON object"):
+        extract(page_from(bad, USERS_URL))
+    bad.write_text("{\"status_code\": 0, \"data\": [")
+    with pytest.raises(PageChanged, match="expected a JSON response"):
+        extract(page_from(bad, GENERAL_URL))
+
+
+def test_api_items_without_ids_or_of_wrong_types_are_skipped(tmp_path):
+    data = json.loads((TT / "search_general.json").read_text(encoding="utf-8"))
+    data["data"][0]["item"]["id"] = "not-an-id"
+    data["data"][1]["user_list"][0]["user_info"] = "someone"
+    data["data"].append("junk")
+    path = tmp_path / "general.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert [(r.kind, r.id) for r in extract(page_from(path, GENERAL_URL))] == [("post", "7430000000000000022")]
