@@ -13,6 +13,27 @@ Two page types:
   Douyin often loads it client-side (``aweme`` null in the server HTML): that
   is reported as PageChanged, not as an empty result.
 
+The web app (www.douyin.com) loads its data by XHR from ``/aweme/v1/web/...``
+(signed with a_bogus/msToken by the page itself); the crawler captures those
+JSON responses and reads them with four API parsers:
+
+- ``DouyinAwemeDetailApiParser``: ``/aweme/v1/web/aweme/detail/?aweme_id=`` →
+  ``aweme_detail`` (one aweme, snake_case, the video page's post).
+- ``DouyinSearchApiParser``: ``/aweme/v1/web/general/search/single/`` and
+  ``/aweme/v1/web/search/item/`` → ``data[].aweme_info`` (other ``data[]``
+  cards, e.g. user or mix cards, are not posts). A ``search_nil_info`` of
+  type ``verify_check`` is Douyin asking for a captcha: a block.
+- ``DouyinPostListApiParser``: ``/aweme/v1/web/aweme/post/?sec_user_id=`` →
+  ``aweme_list`` (an account's posts; the account itself comes from the
+  profile API, so no account record is made from these embedded authors).
+- ``DouyinUserProfileApiParser``: ``/aweme/v1/web/user/profile/other/`` →
+  ``user{sec_uid, uid, unique_id, short_id, nickname, signature,
+  follower_count, following_count, total_favorited, aweme_count}``.
+
+Authors embedded in API awemes carry no reliable follower counts (Douyin
+zero-fills them there), so those are not read; only the profile API's user is.
+A non-zero ``status_code`` is a changed/failed answer, never an empty result.
+
 Awemes are found by meaning (an object with an id, ``desc`` and an author
 object), never by loader key or list position; the comments next to them
 (``commentListData``) carry ``aweme_id`` too but are not awemes. When the page
@@ -39,7 +60,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from crawler.helpers.paths import as_count, as_digits, as_float, as_list, as_str, pick_first, walk
+from crawler.errors import ExtractionError
+from crawler.helpers.paths import as_count, as_digits, as_float, as_list, as_str, pick, pick_first, walk
 from crawler.helpers.text import hashtags
 from crawler.helpers.times import to_utc
 from crawler.page import Page
@@ -152,7 +174,7 @@ class _DouyinParser(Parser):
     platform = "douyin"
 
     def posts(self, page: Page, awemes: list[tuple[dict, dict | None]], item_id: str | None,
-              extractor: str, counts_hidden: bool) -> Iterator:
+              extractor: str, counts_hidden: bool, accounts: bool = True) -> Iterator:
         chosen = [_Aweme(data, stats) for data, stats in awemes]
         chosen = [a for a in chosen if a.id]
         if item_id and any(a.id == item_id for a in chosen):
@@ -160,6 +182,8 @@ class _DouyinParser(Parser):
         authors_done: set[str] = set()
         for aweme in chosen:
             yield self._post(page, aweme, extractor)
+            if not accounts:
+                continue
             account = self._account(page, aweme, extractor, counts_hidden)
             if account is not None and account.id not in authors_done:
                 authors_done.add(account.id)
@@ -314,3 +338,113 @@ class DouyinWebVideoParser(_DouyinParser):
             raise self.changed("no aweme %s(an object with awemeId, desc and authorInfo) in RENDER_DATA"
                                % ("%s " % item_id if item_id else ""))
         yield from self.posts(page, awemes, item_id, "hydration", counts_hidden=False)
+
+
+# ---- the web app's JSON APIs (captured from the page's own XHRs) ----
+
+_API = r"^https?://(?:www\.)?douyin\.com/aweme/v1/web/"
+
+
+class _DouyinApiParser(_DouyinParser):
+    def accepts(self, page: Page) -> bool:
+        return page.is_json
+
+    def answer(self, page: Page) -> dict:
+        """The response object, checked: a dict with status_code 0."""
+        data = page.json
+        if not isinstance(data, dict):
+            raise self.changed("the API answered %s, not an object" % type(data).__name__)
+        status = data.get("status_code")
+        if status is not None and as_count(status) != 0:
+            raise self.changed("the API answered status_code %r (%s)" % (
+                status, as_str(data.get("status_msg")) or "no message"))
+        return data
+
+
+@register
+class DouyinAwemeDetailApiParser(_DouyinApiParser):
+    page_type = "api_aweme_detail"
+    url_pattern = _API + r"aweme/detail/"
+
+    def parse(self, page: Page) -> Iterator:
+        data = self.answer(page)
+        detail = data.get("aweme_detail")
+        if not isinstance(detail, dict):
+            if isinstance(data.get("filter_detail"), dict):
+                return  # the item is gone (deleted, private): no post
+            raise self.changed("no aweme_detail object")
+        awemes = find_awemes(detail)
+        if not awemes:
+            raise self.changed("aweme_detail is not an aweme (no aweme_id, desc and author)")
+        item_id = re.search(r"[?&]aweme_id=(\d+)", page.url or "")
+        yield from self.posts(page, awemes[:1], item_id.group(1) if item_id else None, "api", counts_hidden=True)
+
+
+@register
+class DouyinSearchApiParser(_DouyinApiParser):
+    page_type = "api_search"
+    url_pattern = _API + r"(?:general/search/single|search/item)/"
+
+    def detect_block(self, page: Page) -> str | None:
+        if not page.is_json:
+            return None
+        try:
+            nil_type = pick(page.json, "search_nil_info.search_nil_type", coerce=as_str)
+        except ExtractionError:
+            return None
+        return "captcha" if nil_type == "verify_check" else None
+
+    def parse(self, page: Page) -> Iterator:
+        data = self.answer(page)
+        results = data.get("data")
+        if not isinstance(results, list):
+            raise self.changed("no data[] list of search results")
+        # each result card holds its aweme under aweme_info; user/mix cards hold none
+        awemes = [pair for card in results if isinstance(card, dict)
+                  for pair in find_awemes(card.get("aweme_info"))]
+        yield from self.posts(page, awemes, None, "api", counts_hidden=True)
+
+
+@register
+class DouyinPostListApiParser(_DouyinApiParser):
+    page_type = "api_post_list"
+    url_pattern = _API + r"aweme/post/"
+
+    def parse(self, page: Page) -> Iterator:
+        data = self.answer(page)
+        awemes = data.get("aweme_list")
+        if awemes is None and "has_more" in data:
+            return  # an account without posts answers aweme_list null
+        if not isinstance(awemes, list):
+            raise self.changed("no aweme_list")
+        yield from self.posts(page, find_awemes(awemes), None, "api", counts_hidden=True, accounts=False)
+
+
+@register
+class DouyinUserProfileApiParser(_DouyinApiParser):
+    page_type = "api_user_profile"
+    url_pattern = _API + r"user/profile/other/"
+
+    def parse(self, page: Page) -> Iterator:
+        user = self.answer(page).get("user")
+        if not isinstance(user, dict):
+            raise self.changed("no user object")
+        sec_uid = as_str(user.get("sec_uid"))
+        if not sec_uid:
+            raise self.changed("user without a sec_uid")
+        handle = as_str(user.get("unique_id"))
+        if not (handle and handle.strip()):
+            short_id = as_str(user.get("short_id"))
+            handle = short_id if short_id and short_id.strip() not in ("", "0") else None
+        yield self.record(
+            page, "account", extractor="api",
+            id=sec_uid,
+            url="https://www.douyin.com/user/%s" % sec_uid,
+            handle=handle,
+            name=as_str(user.get("nickname")),
+            bio=as_str(user.get("signature")),
+            followers=as_count(user.get("follower_count")),
+            following=as_count(user.get("following_count")),
+            likes_total=as_count(user.get("total_favorited")),
+            posts_count=as_count(user.get("aweme_count")),
+        )

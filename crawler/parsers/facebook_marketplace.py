@@ -11,6 +11,9 @@ Page types:
 - search and category pages (``/marketplace/<city>/search?query=...``,
   ``/marketplace/<city>/<category>``): every listing card
   (``marketplace_search.feed_units.edges[].node.listing`` today);
+- the search's next pages (``POST /api/graphql/``, fetched as the results are
+  scrolled; ``CometMarketplaceSearchContentPaginationQuery``): the same
+  ``marketplace_search.feed_units.edges[].node.listing`` objects, as JSON;
 - item pages (``/marketplace/item/<id>/``): the one listing of the URL
   (``marketplace_product_details_page.target``), with description, seller,
   condition and photos; the "similar items" around it are not emitted.
@@ -21,11 +24,13 @@ null in search results.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from crawler.helpers.embedded import json_scripts
+from crawler.errors import PageChanged
+from crawler.helpers.embedded import json_scripts, loads_lenient
 from crawler.helpers.money import currency_of, money
 from crawler.helpers.paths import as_bool, as_digits, as_list, as_str, find_dicts, pick, pick_first
 from crawler.helpers.text import absolute_url
@@ -47,8 +52,30 @@ def _is_listing(d: dict) -> bool:
 
 def listings_of(page: Page) -> dict[str, dict]:
     """Every listing object on the page, id -> fields merged over its pieces (first non-null wins)."""
+    return merge_listings(json_scripts(page.sel))
+
+
+def graphql_payloads(page: Page) -> list:
+    """The JSON payloads of a ``/api/graphql/`` answer: one object, or one per line when Relay streams
+    (@defer/@stream parts); an optional ``for (;;);`` guard is skipped."""
+    text = page.text.lstrip()
+    if text.startswith("for (;;);"):
+        text = text[len("for (;;);"):]
+    payloads = []
+    for line in text.splitlines():
+        if line.strip():
+            payloads.append(loads_lenient(line))
+    if not payloads or any(p is None for p in payloads):
+        try:
+            return [json.loads(text)]
+        except ValueError:
+            raise PageChanged("the GraphQL answer is not JSON (nor JSON lines)") from None
+    return payloads
+
+
+def merge_listings(blobs) -> dict[str, dict]:
     merged: dict[str, dict] = {}
-    for blob in json_scripts(page.sel):
+    for blob in blobs:
         for found in find_dicts(blob, _is_listing):
             target = merged.setdefault(as_digits(found["id"]), {})
             for key, value in found.items():
@@ -94,6 +121,7 @@ def _location(listing: dict) -> str | None:
 
 class _MarketplaceParser(Parser):
     platform = "facebook_marketplace"
+    extractor = "hydration"
 
     def accepts(self, page: Page) -> bool:
         return not page.is_json
@@ -121,7 +149,7 @@ class _MarketplaceParser(Parser):
             return None
         return money(as_str(price.get("amount")), _currency_code(price, default))
 
-    def _listing(self, page: Page, listing: dict, currency: str | None):
+    def _listing(self, page: Page, listing: dict, currency: str | None, extractor: str = "hydration"):
         listing_id = as_digits(listing.get("id"))
         title = pick_first(listing, "marketplace_listing_title", "custom_title", coerce=as_str)
         if not listing_id:
@@ -143,7 +171,7 @@ class _MarketplaceParser(Parser):
                 images.append(url)
         sold = as_bool(listing.get("is_sold"))
         return self.record(
-            page, "listing", extractor="hydration",
+            page, "listing", extractor=extractor,
             id=listing_id,
             url="https://www.facebook.com/marketplace/item/%s/" % listing_id,
             title=title,
@@ -177,7 +205,7 @@ class FacebookMarketplaceSearchParser(_MarketplaceParser):
             raise self.changed("no listing object (GroupCommerceProductItem) in the page's Relay data")
         currency = self._currency(listings)
         for listing in listings.values():
-            record = self._listing(page, listing, currency)
+            record = self._listing(page, listing, currency, self.extractor)
             if record is not None:
                 yield record
 
@@ -215,3 +243,34 @@ class FacebookMarketplaceItemParser(_MarketplaceParser):
             raise self.changed("listing %s has no usable fields" % item_id)
         yield record
 
+
+
+@register
+class FacebookMarketplaceGraphQLParser(_MarketplaceParser):
+    """The JSON the search page fetches as it scrolls: the same listing objects as the page's Relay data.
+    Other GraphQL answers captured with it (the page fires many) have no listing: a changed page."""
+    page_type = "graphql"
+    extractor = "api"
+    url_pattern = r"^https?://(?:[\w-]+\.)?facebook\.com/api/graphql/?(?:[?#]|$)"
+
+    def accepts(self, page: Page) -> bool:
+        return page.is_json or page.text.lstrip().startswith("for (;;);")
+
+    def sniff(self, page: Page) -> bool:
+        return self.accepts(page) and "marketplace_search" in page.text and "GroupCommerceProductItem" in page.text
+
+    def detect_block(self, page: Page) -> str | None:
+        return None
+
+    def parse(self, page: Page) -> Iterator:
+        payloads = graphql_payloads(page)
+        listings = merge_listings(payloads)
+        if not listings:
+            errors = [pick(p, "errors.0.message", as_str) for p in payloads]
+            message = next((e for e in errors if e), None)
+            raise self.changed("no listing in the GraphQL answer" + (" (error: %s)" % message if message else ""))
+        currency = self._currency(listings)
+        for listing in listings.values():
+            record = self._listing(page, listing, currency, self.extractor)
+            if record is not None:
+                yield record

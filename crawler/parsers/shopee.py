@@ -6,6 +6,8 @@ Page types:
   currency, stock, historical_sold, item_rating{rating_star, rating_count},
   brand, shop_location, images}; an entry with ``adsid`` is a paid placement
   (kept, marked ``signals.sponsored``);
+- shop (``/api/v4/shop/get_shop_base?username=...``): the shop as an account
+  (its items are ``search_items?match_id=<shopid>&page_type=shop``, read as a search);
 - product (``/api/v4/item/get?itemid&shopid``: ``data`` is an item_basic-like
   object; ``/api/v4/pdp/get_pc?item_id&shop_id``: ``data.item`` plus
   ``data.product_price``, ``data.product_review`` and ``data.shop_detailed``).
@@ -211,3 +213,42 @@ class ShopeeProductParser(_ShopeeParser):
         if record is None:
             raise self.changed("no item with itemid, shopid and a known country in the response")
         yield record
+
+
+@register
+class ShopeeShopParser(_ShopeeParser):
+    """A shop's profile (``/api/v4/shop/get_shop_base?username=...``), what a shop page fetches first:
+    ``data`` {shopid, userid, name, description, follower_count, item_count, rating_star,
+    shop_location, is_official_shop, is_shopee_verified, account{username, following_count}}.
+    The shop's items come from ``search_items?match_id=<shopid>&page_type=shop`` (the search parser)."""
+    page_type = "shop"
+    url_pattern = r"^https?://%s/api/v\d+/shop/get_shop_base\b" % _HOSTS
+
+    def sniff(self, page: Page) -> bool:
+        text = page.text
+        return page.is_json and '"shopid"' in text and '"follower_count"' in text and '"item_basic"' not in text
+
+    def parse(self, page: Page) -> Iterator:
+        data = page.json
+        shop = pick(data, "data")
+        shop_id = pick_first(shop, "shopid", "shop_id", coerce=as_digits)
+        if not isinstance(shop, dict) or not shop_id:
+            raise self._fail(data, "shop (data.shopid)")
+        host = country_host(page)
+        if host is None:
+            raise self.changed("no Shopee country host in the URL %r" % page.url)
+        flags = [pick(shop, key) for key in ("is_official_shop", "is_shopee_verified")]
+        flags = [flag for flag in flags if isinstance(flag, bool)]
+        yield self.record(
+            page, "account", extractor="api",
+            id=shop_id,
+            url="https://%s/shop/%s" % (host, shop_id),
+            handle=pick(shop, "account.username", as_str),
+            name=pick(shop, "name", as_str),
+            bio=pick(shop, "description", as_str),
+            followers=pick(shop, "follower_count", as_count),
+            following=pick(shop, "account.following_count", as_count),
+            posts_count=pick(shop, "item_count", as_count),
+            verified=any(flags) if flags else None,
+            region=pick(shop, "shop_location", as_str),
+        )

@@ -19,6 +19,14 @@ scores: the page has no item rating, so rating stays null.
 
 A slider captcha ("punish?x5secdata", mtop ``FAIL_SYS_USER_VALIDATE``,
 ``RGV587_ERROR``) served for an item URL is reported as blocked.
+
+Search (``s.taobao.com/search?q=...``, logged in only) renders nothing server-side: the
+page asks the mtop gateway ``h5api.m.taobao.com/h5/mtop.relationrecommend.wirelessrecommend.recommend/2.0/``
+by JSONP (``mtopjsonpN({...})``). The answer's ``data.itemsArray[]`` holds the cards
+{item_id, title (with ``<span class=H>`` highlight tags), price, realSales "1万+人付款",
+nick / shopInfo{title, url}, procity, pic_path, auctionURL, isTmall}; ``ret`` says
+whether it worked ("SUCCESS::..."; "FAIL_SYS_SESSION_EXPIRED::..." = not logged in,
+"FAIL_SYS_USER_VALIDATE::..." / "RGV587_ERROR::..." = slider captcha).
 """
 from __future__ import annotations
 
@@ -26,9 +34,13 @@ import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
+import json
+
+from w3lib.html import remove_tags
+
 from crawler.helpers.embedded import js_assignment
-from crawler.helpers.money import money, parse_money_range
-from crawler.helpers.paths import as_count, as_digits, as_int, as_list, as_str, pick, pick_first
+from crawler.helpers.money import money, parse_money, parse_money_range
+from crawler.helpers.paths import as_bool, as_count, as_digits, as_int, as_list, as_str, pick, pick_first
 from crawler.helpers.text import absolute_url
 from crawler.page import Page
 from crawler.parsers.base import Parser, require
@@ -173,3 +185,82 @@ class TaobaoItemParser(Parser):
             location=pick(components, "deliveryVO.deliveryFromAddr", as_str),
             images=[u for u in images if u],
         )
+
+
+_JSONP = re.compile(r"^\s*[A-Za-z_$][\w$.]*\s*\((.*)\)\s*;?\s*$", re.S)
+_MTOP_LOGIN = ("FAIL_SYS_SESSION_EXPIRED", "FAIL_SYS_LOGIN", "FAIL_SYS_TOKEN_EMPTY")
+_MTOP_CAPTCHA = ("FAIL_SYS_USER_VALIDATE", "RGV587_ERROR", "FAIL_SYS_ILLEGAL_ACCESS")
+
+
+def mtop_answer(page: Page):
+    """An mtop answer, JSON or JSONP (``mtopjsonp3({...})``); None when it is neither."""
+    if "_mtop" not in page.__dict__:
+        text = page.text
+        match = _JSONP.match(text) if not page.is_json else None
+        try:
+            page.__dict__["_mtop"] = json.loads(match.group(1) if match else text)
+        except ValueError:
+            page.__dict__["_mtop"] = None
+    return page.__dict__["_mtop"]
+
+
+def _mtop_ret(answer) -> str:
+    return " ".join(r for r in as_list(pick(answer, "ret")) if isinstance(r, str))
+
+
+@register
+class TaobaoSearchParser(Parser):
+    """Search cards from the mtop answer the search page loads (JSONP); Tmall items are marked tmall."""
+    platform = "taobao"
+    page_type = "search"
+    url_pattern = r"^https?://h5api\.m\.(?:taobao|tmall)\.com/h5/mtop\.relationrecommend\.wirelessrecommend\.recommend/"
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return ("taobao", "tmall")
+
+    def accepts(self, page: Page) -> bool:
+        return isinstance(mtop_answer(page), dict)
+
+    def sniff(self, page: Page) -> bool:
+        return '"itemsArray"' in page.text and "mtop.relationrecommend" in page.text and self.accepts(page)
+
+    def detect_block(self, page: Page) -> str | None:
+        ret = _mtop_ret(mtop_answer(page))
+        if any(code in ret for code in _MTOP_CAPTCHA):
+            return "captcha"
+        if any(code in ret for code in _MTOP_LOGIN):
+            return "login_wall"
+        return None
+
+    def parse(self, page: Page) -> Iterator:
+        answer = mtop_answer(page)
+        items = pick(answer, "data.itemsArray")
+        if not isinstance(items, list):
+            ret = _mtop_ret(answer)
+            raise self.changed("no data.itemsArray in the mtop answer" + (" (ret %s)" % ret if ret else ""))
+        for card in items:
+            item_id = pick_first(card, "item_id", "itemId", "nid", coerce=as_digits)
+            if not item_id:
+                continue
+            link = absolute_url(pick(card, "auctionURL", as_str)) or ""
+            tmall = as_bool(pick(card, "isTmall")) or "tmall." in urlsplit(link).netloc
+            title = pick_first(card, "title", "raw_title", coerce=as_str)
+            price = pick(card, "price", as_str)
+            shop_url = absolute_url(pick(card, "shopInfo.url", as_str))
+            seller_id = pick_first(card, "userId", "user_id", coerce=as_digits)
+            seller_name = pick_first(card, "shopInfo.title", "nick", coerce=as_str)
+            yield self.record(
+                page, "listing", extractor="api",
+                platform="tmall" if tmall else "taobao",
+                id=item_id,
+                url="https://%s/item.htm?id=%s" % ("detail.tmall.com" if tmall else "item.taobao.com", item_id),
+                title=remove_tags(title) if title else None,
+                price=parse_money(price, "CNY") if price else None,
+                seller={"id": seller_id, "handle": pick(card, "nick", as_str), "name": seller_name,
+                        "url": shop_url} if seller_id or seller_name else None,
+                sold_count=pick(card, "realSales", as_count),
+                location=pick(card, "procity", as_str),
+                images=[u for u in [absolute_url(pick(card, "pic_path", as_str))] if u],
+                signals={"sponsored": True} if as_bool(pick(card, "isP4p")) else {},
+            )

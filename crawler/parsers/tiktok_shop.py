@@ -1,4 +1,4 @@
-"""TikTok Shop: the product detail page (PDP) as a listing.
+"""TikTok Shop: the product detail page (PDP), the store page and the search page, as listings.
 
 Pages: ``www.tiktok.com/shop/pdp/<slug>/<product_id>`` (also with a region
 segment, ``/shop/<cc>/pdp/...``) and the older share form
@@ -19,6 +19,19 @@ Traps (see the capture's expected.json notes):
 - The feed_list shelves (similar items, more from this shop) are empty shells
   in server HTML: exactly one listing per page.
 - There is no brand field; the URL slug's "by-<shop>" is not a brand.
+
+Store pages (``www.tiktok.com/shop/store/<store-slug>/<seller_id>``) and search
+pages (``www.tiktok.com/shop/s/<query>``, ``/shop/search?q=``, ``/shop/k/<slug>``,
+``shop.tiktok.com/<cc>/s?q=``) keep the same ``__MODERN_ROUTER_DATA__`` state:
+their first page of results is server-rendered as product cards, a list
+``component_data.products[]`` (the search feed's component is named
+``feed_list_search_word``) of ``{product_id, title, image.url_list,
+product_price_info{sale_price_decimal, origin_price_decimal, currency_name},
+sold_info.sold_count, rate_info{score, review_count}, seller_info{seller_id,
+shop_name}, brand_info.brand_name, seo_url{canonical_url, slug}}``. Cards are
+found by that meaning (a dict with a product id, a title and a price info), in
+whatever component holds them. A card says less than the PDP (no description,
+category, stock or shipping): the spider follows each card to its PDP.
 
 TikTok Shop answers bot traffic with a "Security Check" page
 (``oec-ttweb-captcha`` loader, ``<script id="captcha-config">``): that is a
@@ -225,3 +238,153 @@ class TikTokShopProductParser(Parser):
         if slug and re.fullmatch(r"[\w-]+", slug):
             return "https://www.tiktok.com/shop/pdp/%s/%s" % (slug, product_id)
         return "https://shop.tiktok.com/view/product/%s" % product_id
+
+
+# ---- product cards: store and search pages ----
+
+def _is_card(node: dict) -> bool:
+    return (as_digits(node.get("product_id")) is not None and as_str(node.get("title")) is not None
+            and isinstance(node.get("product_price_info"), dict))
+
+
+def _card_lists(state: object) -> list[list]:
+    """Every ``products`` list of product cards in the page state (each list once)."""
+    found = []
+    for node in walk(state):
+        products = node.get("products")
+        if isinstance(products, list) and any(isinstance(p, dict) and _is_card(p) for p in products):
+            found.append(products)
+    return found
+
+
+def _card_url(card: dict, product_id: str) -> str:
+    seo = card.get("seo_url")
+    url = absolute_url(pick_first(seo, "canonical_url", "pdp_url", coerce=as_str) if isinstance(seo, dict)
+                       else as_str(seo), "https://www.tiktok.com/")
+    if url and product_id in url:
+        return url
+    slug = pick(seo, "slug", coerce=as_str) if isinstance(seo, dict) else None
+    if slug and re.fullmatch(r"[\w-]+", slug):
+        return "https://www.tiktok.com/shop/pdp/%s/%s" % (slug, product_id)
+    return "https://www.tiktok.com/shop/pdp/%s" % product_id
+
+
+class _CardsParser(Parser):
+    """Store and search pages: product cards to listings (the PDP says more; the spider follows)."""
+
+    platform = "tiktok_shop"
+
+    def accepts(self, page: Page) -> bool:
+        return not page.is_json
+
+    detect_block = TikTokShopProductParser.detect_block
+
+    def router(self, page: Page) -> dict:
+        router = page.script_json(_ROUTER_SCRIPT)
+        if not isinstance(router, dict):
+            raise self.changed("no <script id=%s> with JSON" % _ROUTER_SCRIPT)
+        return router
+
+    def cards(self, router: dict) -> list[dict]:
+        """The product cards, in page order, each product once; [] when the page lists none."""
+        lists = _card_lists(router.get("loaderData", router))
+        cards, seen = [], set()
+        for products in lists:
+            for card in products:
+                if isinstance(card, dict) and _is_card(card) and card["product_id"] not in seen:
+                    seen.add(card["product_id"])
+                    cards.append(card)
+        return cards
+
+    def listing(self, page: Page, card: dict):
+        product_id = as_digits(card["product_id"])
+        price_info = card["product_price_info"]
+        currency = pick_first(price_info, "currency_name", "currency", coerce=as_str)
+        currency = currency if currency and re.fullmatch(r"[A-Z]{3}", currency) else None
+        sale = _decimal(price_info.get("sale_price_decimal"))
+        price = money(sale, currency) if sale is not None else \
+            parse_money(pick_first(price_info, "sale_price_format", "sale_price", coerce=as_str), currency)
+        origin = _decimal(price_info.get("origin_price_decimal"))
+        original_price = money(origin, currency) if origin is not None and (sale is None or origin > sale) else None
+        seller = card.get("seller_info") if isinstance(card.get("seller_info"), dict) else {}
+        seller_id = pick_first(seller, "seller_id", "shop_id", coerce=as_digits)
+        seller_name = pick_first(seller, "shop_name", "seller_name", coerce=as_str)
+        rating = pick(card, "rate_info.score", coerce=as_float)
+        image = absolute_url(pick(card, "image.url_list.0", coerce=as_str))
+        return self.record(
+            page, "listing", extractor="hydration",
+            id=product_id,
+            url=_card_url(card, product_id),
+            title=as_str(card.get("title")),
+            price=price,
+            original_price=original_price,
+            seller={"id": seller_id, "name": seller_name} if seller_id or seller_name else None,
+            sold_count=pick(card, "sold_info.sold_count", coerce=as_count),
+            rating=rating if rating is not None and 0 < rating <= 5 else None,  # 0 = no reviews yet
+            review_count=pick(card, "rate_info.review_count", coerce=as_count),
+            brand=pick(card, "brand_info.brand_name", coerce=as_str) or None,
+            images=[image] if image else [],
+        )
+
+
+@register
+class TikTokShopStoreParser(_CardsParser):
+    """``/shop/store/<slug>/<seller_id>``: the shop (an account record) and its product cards."""
+
+    page_type = "store"
+    url_pattern = r"^https?://(?:www\.|shop\.)?tiktok\.com/shop/(?:[a-z]{2}/)?store/[^/?#]+/\d+"
+    _SELLER_IN_URL = re.compile(r"/store/([^/?#]+)/(\d+)")
+
+    def parse(self, page: Page) -> Iterator:
+        router = self.router(page)
+        match = self._SELLER_IN_URL.search(page.url or "")
+        seller_id = match.group(2) if match else None
+        state = router.get("loaderData", router)
+        if seller_id is None:  # saved without its URL: the route says which store it is
+            seller_id = next((as_digits(n.get("route_seller_id")) for n in walk(state)
+                              if as_digits(n.get("route_seller_id"))), None)
+        cards = self.cards(router)
+        # the store header; else the seller_info of the store's own cards (same id and name, nothing more)
+        in_cards = {id(card.get("seller_info")) for card in cards}
+        shops = [n for n in walk(state) if as_str(n.get("shop_name")) and as_digits(n.get("seller_id"))
+                 and (seller_id is None or as_digits(n.get("seller_id")) == seller_id) and not _is_card(n)]
+        shop = next((n for n in shops if id(n) not in in_cards), shops[0] if shops else None)
+        if shop is None and not cards:
+            raise self.changed("neither a shop (seller_id + shop_name) nor product cards in the state")
+        if shop is not None:
+            seller_id = seller_id or as_digits(shop.get("seller_id"))
+            yield self.record(
+                page, "account", extractor="hydration",
+                id=seller_id,
+                url=self._store_url(page, match, seller_id),
+                name=as_str(shop.get("shop_name")),
+                followers=pick_first(shop, "followers_count", "follower_count", coerce=as_count),
+            )
+        for card in cards:
+            yield self.listing(page, card)
+
+    @staticmethod
+    def _store_url(page: Page, match, seller_id: str) -> str:
+        if match:
+            return "https://www.tiktok.com/shop/store/%s/%s" % (match.group(1), seller_id)
+        canonical = absolute_url(page.sel.xpath('//link[@rel="canonical"]/@href').get())
+        return canonical if canonical and seller_id in canonical else "https://www.tiktok.com/shop/store/-/%s" % seller_id
+
+
+@register
+class TikTokShopSearchParser(_CardsParser):
+    """Search and keyword pages: the server-rendered first page of results (``feed_list_search_word``)."""
+
+    page_type = "search"
+    url_pattern = (r"^https?://(?:www\.|shop\.)?tiktok\.com/(?:shop/)?(?:[a-z]{2}/)?"
+                   r"(?:s/[^/?#]+|s\?|search\?|k/[^/?#]+)")
+
+    def parse(self, page: Page) -> Iterator:
+        router = self.router(page)
+        state = router.get("loaderData", router)
+        feeds = [n for n in walk(state) if isinstance(n.get("component_data"), dict)
+                 and isinstance(n["component_data"].get("products"), list)]
+        if not feeds:
+            raise self.changed("no component with a products list (the search feed)")
+        for card in self.cards(router):
+            yield self.listing(page, card)

@@ -200,3 +200,105 @@ def test_odd_state_never_crashes(mutate, name, url):
         return
     for record in records:
         assert record.id and record.id not in ("many", "yes")
+
+
+# ---- the web app's JSON APIs ----
+
+_URLS = json.loads((PAGES / "douyin" / "urls.json").read_text(encoding="utf-8"))
+BRAND = "MS4wLjABAAAAsynthSecUidBrand_07"
+
+
+def _api(name: str) -> dict:
+    return json.loads((PAGES / "douyin" / name).read_text(encoding="utf-8"))
+
+
+def _api_page(name: str, data, url: str | None = None) -> Page:
+    return Page(url=url or _URLS[name], body=json.dumps(data, ensure_ascii=False).encode("utf-8"),
+                fetched_at="2026-01-01T00:00:00Z", crawl_id="test")
+
+
+def test_aweme_detail_api():
+    records = fixture_records("douyin", "api_aweme_detail.json", _URLS["api_aweme_detail.json"])
+    post = one(records, "post", "7600000000000000044")
+    assert post.extractor == "api" and post.url == "https://www.douyin.com/video/7600000000000000044"
+    assert post.text == "新款跑鞋上脚测评 #跑鞋 #测评" and post.hashtags == ["跑鞋", "测评"]
+    assert post.created_at == "2026-01-04T00:00:00Z" and post.duration_s == 36.48
+    assert (post.metrics.views, post.metrics.likes, post.metrics.saves) == (None, 8920, 1506)
+    assert post.author.id == BRAND and post.author.handle == "chaoxie_lab" and post.location == "上海"
+    assert post.products == ["3700000000000000002"]
+    account = one(records, "account", BRAND)
+    assert account.followers is None and account.likes_total is None  # zero-filled on embedded authors
+
+
+def test_search_api_reads_aweme_info_cards_only():
+    records = fixture_records("douyin", "api_search_single.json", _URLS["api_search_single.json"])
+    assert [r.id for r in records if r.kind == "post"] == ["7600000000000000051", "7600000000000000052"]
+    assert sorted(r.id for r in records if r.kind == "account") == [BRAND, "MS4wLjABAAAAsynthSecUidResell_08"]
+    resell = one(records, "post", "7600000000000000051")
+    assert resell.author.handle == "90000000008"  # unique_id "" -> short_id
+    assert resell.metrics.comments == 19 and resell.duration_s == 12.04
+
+
+def test_search_api_verify_check_is_a_captcha():
+    data = {"status_code": 0, "data": [], "search_nil_info": {"search_nil_type": "verify_check",
+                                                             "search_nil_item": "verify_check"}}
+    with pytest.raises(BlockedPage) as info:
+        extract(_api_page("api_search_single.json", data))
+    assert info.value.reason == "captcha"
+
+
+def test_search_item_endpoint_is_read_too():
+    url = "https://www.douyin.com/aweme/v1/web/search/item/?aid=6383&keyword=x&offset=0&count=10"
+    records = extract(_api_page("api_search_single.json", _api("api_search_single_page2.json"), url))
+    assert [r.id for r in records if r.kind == "post"] == ["7600000000000000053"]
+
+
+def test_post_list_api_gives_posts_without_account_records():
+    records = fixture_records("douyin", "api_aweme_post.json", _URLS["api_aweme_post.json"])
+    assert [(r.kind, r.id) for r in records] == [("post", "7600000000000000061"), ("post", "7600000000000000062")]
+    note = one(records, "post", "7600000000000000062")
+    assert note.media_type == "images" and note.image_count == 3 and note.duration_s is None
+    assert note.url == "https://www.douyin.com/note/7600000000000000062"
+
+
+def test_post_list_of_an_account_without_posts_is_empty():
+    assert extract(_api_page("api_aweme_post.json", {"status_code": 0, "aweme_list": None, "has_more": 0})) == []
+
+
+def test_user_profile_api():
+    account = one(fixture_records("douyin", "api_user_profile.json", _URLS["api_user_profile.json"]), "account", BRAND)
+    assert account.url == "https://www.douyin.com/user/" + BRAND and account.extractor == "api"
+    assert (account.handle, account.name, account.bio) == ("chaoxie_lab", "潮鞋研究所", "正品鞋类测评 合作私信")
+    assert (account.followers, account.following, account.likes_total, account.posts_count) == (152300, 87, 2430000, 386)
+
+
+@pytest.mark.parametrize("name", ["api_aweme_detail.json", "api_search_single.json", "api_aweme_post.json",
+                                  "api_user_profile.json"])
+def test_api_error_status_is_a_changed_answer(name):
+    with pytest.raises(PageChanged, match="status_code 2053"):
+        extract(_api_page(name, {"status_code": 2053, "status_msg": "请求太频繁"}))
+
+
+@pytest.mark.parametrize("name,data,match", [
+    ("api_aweme_detail.json", {"status_code": 0}, "aweme_detail"),
+    ("api_aweme_detail.json", {"status_code": 0, "aweme_detail": {"aweme_id": "1"}}, "not an aweme"),
+    ("api_search_single.json", {"status_code": 0, "data": None}, "data"),
+    ("api_aweme_post.json", {"status_code": 0}, "aweme_list"),
+    ("api_user_profile.json", {"status_code": 0, "user": {"nickname": "x"}}, "sec_uid"),
+    ("api_user_profile.json", [], "not an object"),
+])
+def test_api_missing_parts_are_changed(name, data, match):
+    with pytest.raises(PageChanged, match=match):
+        extract(_api_page(name, data))
+
+
+def test_deleted_item_detail_gives_no_post():
+    assert extract(_api_page("api_aweme_detail.json", {"status_code": 0, "aweme_detail": None,
+                                                      "filter_detail": {"filter_reason": "status_deleted"}})) == []
+
+
+def test_web_video_shell_defers_to_the_xhr():
+    page = Page(url="https://www.douyin.com/video/7600000000000000044",
+                body=(PAGES / "douyin" / "web_video_shell.html").read_bytes())
+    with pytest.raises(PageChanged, match="aweme null"):
+        extract(page)

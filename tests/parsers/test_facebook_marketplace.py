@@ -123,3 +123,50 @@ def test_currency_from_code_or_symbol():
     records = extract(_page("<html><body>%s</body></html>" % _sjs({"data": {"edges": cards}})))
     assert [(r.id, r.price.amount, r.price.currency) for r in records] == [
         ("61", "10", "EUR"), ("62", "40", "CAD"), ("63", "5", "MXN")]
+
+
+GRAPHQL_URL = "https://www.facebook.com/api/graphql/"
+
+
+def test_graphql_next_page_of_a_search():
+    records = fixture_records("facebook_marketplace", "graphql_search_desk_chair_page2.json", GRAPHQL_URL)
+    assert [r.id for r in records] == ["4300000000000003", "4300000000000004"]
+    free, stool = records
+    assert free.extractor == "api" and free.url == "https://www.facebook.com/marketplace/item/4300000000000003/"
+    assert (free.price.amount, free.price.currency) == ("0", "USD")  # "Free": the answer's currency ($35)
+    assert free.availability == "out_of_stock" and free.location == "Sandy, UT" and free.seller is None
+    assert stool.title == "Drafting stool " and (stool.price.amount, stool.price.currency) == ("35", "USD")
+
+
+def test_graphql_streamed_parts_and_guard():
+    data = json.loads((PAGES / "facebook_marketplace" / "graphql_search_desk_chair_page2.json").read_text(encoding="utf-8"))
+    edges = data["data"]["marketplace_search"]["feed_units"]["edges"]
+    part1 = {"data": {"marketplace_search": {"feed_units": {"edges": edges[:1]}}}}
+    part2 = {"label": "CometMarketplaceSearchContentPaginationQuery$defer$1", "path": ["marketplace_search"],
+             "data": {"feed_units": {"edges": edges[1:]}}}
+    body = "for (;;);" + json.dumps(part1) + "\r\n" + json.dumps(part2)
+    records = extract(Page(url=GRAPHQL_URL, body=body.encode(), fetched_at="2026-01-01T00:00:00Z", crawl_id="t"))
+    assert [r.id for r in records] == ["4300000000000003", "4300000000000004"]
+
+
+def test_graphql_without_listings_is_a_changed_page():
+    page = Page(url=GRAPHQL_URL, body=b'{"errors": [{"message": "Rate limit exceeded", "code": 1675004}]}')
+    with pytest.raises(PageChanged, match="Rate limit exceeded"):
+        extract(page)
+    with pytest.raises(PageChanged):
+        extract(Page(url=GRAPHQL_URL, body=b'{"data": {"viewer": {"actor": null}}}'))
+    with pytest.raises(PageChanged):
+        extract(Page(url=GRAPHQL_URL, body=b'{"data": {"marketplace_search": '))
+
+
+def test_graphql_answer_is_recognised_without_url():
+    page = Page(url="", body=(PAGES / "facebook_marketplace" / "graphql_search_desk_chair_page2.json").read_bytes())
+    assert choose(page).name == "facebook_marketplace/graphql"
+
+
+def test_followed_item_page_has_seller_and_description():
+    url = "https://www.facebook.com/marketplace/item/4300000000000001/"
+    records = fixture_records("facebook_marketplace", "item_4300000000000001.html", url)
+    chair = one(records, "listing", "4300000000000001")
+    assert chair.seller.name == "Jordan Pike" and chair.condition == "used"
+    assert chair.description == "Adjustable arms and lumbar support.\nPick up in Murray."

@@ -5,6 +5,7 @@ import pytest
 from crawler.errors import BlockedPage, NoParser, PageChanged
 from crawler.extract import extract
 from crawler.page import Page
+from crawler.registry import choose
 from tests.support import PAGES, fixture_records, one
 
 SEARCH_URL = ("https://shopee.com.my/api/v4/search/search_items?by=relevancy&keyword=power%20bank&limit=60"
@@ -132,3 +133,62 @@ def test_items_without_ids_are_dropped():
     data["items"][0]["item_basic"]["itemid"] = 12.5
     data["items"][1]["item_basic"] = "gone"
     assert [r.id for r in extract(_page(data))] == ["23000000003"]
+
+
+SHOP_URL = ("https://shopee.co.id/api/v4/shop/get_shop_base?entry_point=ShopByPDP&need_cancel_rate=true"
+            "&request_source=shop_home_page&username=tokolampu.terang&version=1")
+SHOP_ITEMS_URL = ("https://shopee.co.id/api/v4/search/search_items?by=pop&limit=30&match_id=500000001&newest=0"
+                  "&order=desc&page_type=shop&scenario=PAGE_OTHERS&version=2")
+
+
+def test_shop_base_is_an_account():
+    records = fixture_records("shopee", "get_shop_base_id_tokolampu.json", SHOP_URL)
+    shop = one(records, "account", "500000001")
+    assert shop.platform == "shopee" and shop.extractor == "api"
+    assert shop.url == "https://shopee.co.id/shop/500000001"  # the same URL as a listing's seller.url
+    assert (shop.handle, shop.name) == ("tokolampu.terang", "Toko Lampu Terang")
+    assert shop.bio == "Lampu & bohlam LED. Kirim dari Bandung setiap hari.\nChat untuk grosir."
+    assert (shop.followers, shop.following, shop.posts_count) == (15400, 23, 2)
+    assert shop.verified is False and shop.region == "KOTA BANDUNG"
+    assert shop.likes_total is None
+
+
+def test_shop_items_are_a_search_of_the_shop():
+    records = fixture_records("shopee", "search_items_id_shop_500000001.json", SHOP_ITEMS_URL)
+    assert [r.id for r in records] == ["25000000001", "25000000002"]
+    lamp = one(records, "listing", "25000000001")
+    assert (lamp.price.amount, lamp.price.currency) == ("89900", "IDR")
+    assert lamp.original_price.amount == "125000" and lamp.seller.id == "500000001"
+    bulb = one(records, "listing", "25000000002")
+    assert bulb.original_price is None  # price_before_discount 0: no discount
+
+
+def test_shop_base_variants():
+    data = json.loads((PAGES / "shopee" / "get_shop_base_id_tokolampu.json").read_text(encoding="utf-8"))
+    data["data"]["is_official_shop"] = True
+    del data["data"]["account"]
+    shop = extract(_page(data, SHOP_URL))[0]
+    assert shop.verified is True and shop.handle is None and shop.following is None
+    for key in ("is_official_shop", "is_shopee_verified"):
+        del data["data"][key]
+    assert extract(_page(data, SHOP_URL))[0].verified is None  # not said: unknown
+    assert choose(_page(data, "")).name == "shopee/shop"  # recognised without its URL
+
+
+def test_shop_base_errors():
+    with pytest.raises(BlockedPage):
+        extract(_page({"error": 90309999, "action_type": 2}, SHOP_URL))
+    with pytest.raises(PageChanged, match="4 .*shop"):
+        extract(_page({"error": 4, "error_msg": "shop not found", "data": None}, SHOP_URL))
+    with pytest.raises(PageChanged):
+        extract(_page({"error": 0, "data": {"name": "no id"}}, SHOP_URL))
+    with pytest.raises(PageChanged, match="country"):
+        extract(_page({"error": 0, "data": {"shopid": 1, "follower_count": 2}},
+                      "https://shopee.example/api/v4/shop/get_shop_base?username=x"), "shopee")
+
+
+def test_blocked_fixture_is_a_block():
+    body = (PAGES / "shopee" / "search_items_id_blocked.json").read_bytes()
+    with pytest.raises(BlockedPage) as err:
+        extract(_page(body, SEARCH_URL.replace("shopee.com.my", "shopee.co.id")))
+    assert err.value.reason == "verification"

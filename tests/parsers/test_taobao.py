@@ -126,3 +126,64 @@ def test_broken_values_give_nulls():
     assert rec.title is None and rec.price is None and rec.shipping is None
     assert rec.sold_count is None and rec.review_count is None and rec.availability is None
     assert rec.seller.id is None and rec.images == []
+
+
+def _mtop_url(name: str) -> str:
+    return json.loads((PAGES / "taobao" / "urls.json").read_text(encoding="utf-8"))[name]
+
+
+def test_mtop_search_jsonp():
+    records = fixture_records("taobao", "mtop_search_longjing.js", _mtop_url("mtop_search_longjing.js"))
+    assert [r.id for r in records] == ["700000000001", "700000000003"]
+    first = one(records, "listing", "700000000001")
+    assert first.platform == "taobao" and first.extractor == "api"
+    assert first.url == "https://item.taobao.com/item.htm?id=700000000001"
+    assert first.title == "2025新茶 明前龙井  绿茶 250g罐装"  # highlight tags gone, double space kept
+    assert (first.price.amount, first.price.currency) == ("68", "CNY")
+    assert first.sold_count == 10000  # "1万+人付款"
+    assert first.seller.id == "2200000001" and first.seller.handle == "chayeshop88"
+    assert first.seller.name == "山间茶叶小铺"
+    assert first.location == "浙江 杭州" and first.signals == {"sponsored": True}  # isP4p: a paid card
+    assert first.images == ["https://g-search1.alicdn.com/img/bao/uploaded/i4/2200000001/O1CN01tea01.jpg"]
+    assert first.rating is None and first.review_count is None and first.shipping is None
+    assert one(records, "listing", "700000000003").signals == {}
+
+
+def test_mtop_search_marks_tmall_items():
+    name = "mtop_search_tmall_running_shoe.js"
+    records = fixture_records("taobao", name, _mtop_url(name), platform_slug="tmall")
+    shoe = one(records, "listing", "700000000002")
+    assert shoe.platform == "tmall" and shoe.url == "https://detail.tmall.com/item.htm?id=700000000002"
+    assert shoe.seller.url == "https://fengxingsport.tmall.com" and shoe.sold_count == 500
+
+
+def test_mtop_search_plain_json_and_without_url():
+    body = (PAGES / "taobao" / "mtop_search_longjing.js").read_text(encoding="utf-8")
+    plain = body[len("mtopjsonp1("):-1]
+    url = _mtop_url("mtop_search_longjing.js")
+    assert [r.id for r in extract(_page(plain, url))] == ["700000000001", "700000000003"]
+    assert choose(_page(body, "")).name == "taobao/search"
+
+
+@pytest.mark.parametrize("ret, reason", [
+    ("FAIL_SYS_SESSION_EXPIRED::Session过期", "login_wall"),
+    ("FAIL_SYS_USER_VALIDATE::哎哟喂,被挤爆啦,请稍后重试", "captcha"),
+    ("RGV587_ERROR::SM::哎哟喂,被挤爆啦", "captcha"),
+])
+def test_mtop_search_failures_are_blocks(ret, reason):
+    body = 'mtopjsonp2({"api":"mtop.relationrecommend.wirelessrecommend.recommend","data":{},"ret":["%s"],"v":"2.0"})' % ret
+    with pytest.raises(BlockedPage) as err:
+        extract(_page(body, _mtop_url("mtop_search_longjing.js")))
+    assert err.value.reason == reason
+
+
+def test_mtop_search_malformed():
+    url = _mtop_url("mtop_search_longjing.js")
+    with pytest.raises(PageChanged, match="itemsArray.*FAIL_BIZ"):
+        extract(_page('mtopjsonp1({"data":{},"ret":["FAIL_BIZ_PARAM_ERROR::参数错误"]})', url))
+    answer = {"data": {"itemsArray": [{"title": "no id"}, {"item_id": ["x"]}, "junk",
+                                      {"item_id": "700000000009", "price": None, "title": ["x"]}]},
+              "ret": ["SUCCESS::调用成功"]}
+    records = extract(_page(json.dumps(answer), url))
+    assert [r.id for r in records] == ["700000000009"]
+    assert records[0].price is None and records[0].title is None and records[0].seller is None

@@ -176,3 +176,123 @@ def test_real_capture_if_present():
     item = one(extract(page_from(path, "https://www.tiktok.com/shop/pdp/x/1729447605324124806")), "listing")
     # components_map[3] there; global_data holds a product_info stub with the same ids
     assert item.price.amount == "24.17" and item.price_max.amount == "24.69" and item.original_price.amount == "31.75"
+
+
+# ---- store and search pages: product cards ----
+
+STORE_URL = "https://www.tiktok.com/shop/store/sockhaus-outlet/7495000000000000002"
+SEARCH_URL = "https://www.tiktok.com/shop/s/crew%20socks"
+
+
+def _cards_page(name: str, url: str, mutate=None) -> Page:
+    html = (PAGES / "tiktok_shop" / name).read_text(encoding="utf-8")
+    router = json.loads(_SCRIPT.search(html).group(2))
+    if mutate:
+        router = mutate(router)
+    html = _SCRIPT.sub(lambda m: m.group(1) + json.dumps(router) + m.group(3), html)
+    return Page(url=url, body=html.encode("utf-8"), fetched_at="2026-01-01T00:00:00Z", crawl_id="test")
+
+
+def _components(router: dict) -> list:
+    return _route(router)["page_config"]["components_map"]
+
+
+def test_store_page_gives_the_shop_and_its_cards():
+    records = fixture_records("tiktok_shop", "store_sockhaus.html", STORE_URL)
+    assert [(r.kind, r.id) for r in records] == [
+        ("account", "7495000000000000002"), ("listing", "1729000000000000001"), ("listing", "1729000000000000004")]
+    shop = records[0]
+    assert shop.name == "Sockhaus Outlet" and shop.url == STORE_URL and shop.followers == 18400
+    card = one(records, "listing", "1729000000000000004")
+    assert card.url == "https://www.tiktok.com/shop/pdp/no-show-liner-socks-10-pack-by-sockhaus/1729000000000000004"
+    assert (card.price.amount, card.price.currency, card.original_price.amount) == ("15.49", "USD", "21.99")
+    assert card.sold_count == 5120 and card.rating == 4.5 and card.review_count == 870
+    assert card.seller.id == "7495000000000000002" and card.brand is None
+    assert card.description is None and card.availability is None and card.shipping is None  # not on a card
+    assert one(records, "listing", "1729000000000000001").brand == "Sockhaus"
+
+
+def test_search_page_gives_each_card_once():
+    records = fixture_records("tiktok_shop", "search_crew_socks.html", SEARCH_URL)
+    assert [r.id for r in records] == ["1729000000000000001", "1729000000000000005"]
+    wool = one(records, "listing", "1729000000000000005")
+    assert wool.price.amount == "24"  # "24.00" as an amount
+    assert wool.original_price is None  # origin == sale: no strike-through
+    assert wool.seller.name == "Trailfoot Supply" and wool.title == "Merino Wool Hiking Crew Socks 3-Pack"
+
+
+def test_search_and_store_urls_choose_their_parsers():
+    body = (PAGES / "tiktok_shop" / "search_crew_socks.html").read_bytes()
+    for url in (SEARCH_URL, "https://www.tiktok.com/shop/search?q=socks", "https://shop.tiktok.com/us/s?q=socks",
+                "https://shop.tiktok.com/us/k/crew-socks", "https://www.tiktok.com/shop/k/crew-socks"):
+        assert choose(Page(url=url, body=body)).name == "tiktok_shop/search", url
+    store = (PAGES / "tiktok_shop" / "store_sockhaus.html").read_bytes()
+    assert choose(Page(url=STORE_URL, body=store)).name == "tiktok_shop/store"
+
+
+def test_cards_are_found_by_meaning_in_any_component():
+    def move(router):
+        comps = _components(router)
+        feed = next(c for c in comps if c.get("component_name") == "feed_list_search_word")
+        comps.remove(feed)
+        feed["component_name"] = "feed_list_renamed"
+        comps.insert(0, feed)
+        return router
+    assert [r.id for r in extract(_cards_page("search_crew_socks.html", SEARCH_URL, move))] == [
+        "1729000000000000001", "1729000000000000005"]
+
+
+def test_search_without_results_is_empty_and_without_feed_is_changed():
+    def empty(router):
+        for c in _components(router):
+            if "products" in c.get("component_data", {}):
+                c["component_data"].update(products=[], has_more=False)
+        return router
+    assert extract(_cards_page("search_crew_socks.html", SEARCH_URL, empty)) == []
+
+    def no_feed(router):
+        _route(router)["page_config"]["components_map"] = [c for c in _components(router)
+                                                           if "products" not in c.get("component_data", {})]
+        return router
+    with pytest.raises(PageChanged, match="products list"):
+        extract(_cards_page("search_crew_socks.html", SEARCH_URL, no_feed))
+
+
+def test_card_without_seo_url_gets_a_pdp_url_and_unknowns_stay_null():
+    def strip(router):
+        for c in _components(router):
+            for card in c.get("component_data", {}).get("products", []):
+                card.pop("seo_url", None)
+                card["rate_info"] = {"score": 0, "review_count": "0"}
+                card["sold_info"] = {}
+                card["product_price_info"] = {"sale_price_format": "$9.99", "currency_name": "USD"}
+        return router
+    records = extract(_cards_page("search_crew_socks.html", SEARCH_URL, strip))
+    card = one(records, "listing", "1729000000000000005")
+    assert card.url == "https://www.tiktok.com/shop/pdp/1729000000000000005"
+    assert card.rating is None and card.review_count == 0 and card.sold_count is None
+    assert card.price.amount == "9.99" and card.original_price is None
+
+
+def test_store_saved_without_url_uses_its_route():
+    records = extract(Page(url="https://www.tiktok.com/shop/store/x/7495000000000000002",
+                           body=(PAGES / "tiktok_shop" / "store_sockhaus.html").read_bytes()))
+    assert records[0].kind == "account" and records[0].url == "https://www.tiktok.com/shop/store/x/7495000000000000002"
+
+
+def test_captcha_on_a_store_or_search_url_is_blocked():
+    body = (PAGES / "tiktok_shop" / "captcha_security_check.html").read_bytes()
+    for url in (STORE_URL, SEARCH_URL, URL):
+        with pytest.raises(BlockedPage) as info:
+            extract(Page(url=url, body=body))
+        assert info.value.reason == "captcha"
+
+
+@pytest.mark.parametrize("name,url", [("store_sockhaus.html", STORE_URL), ("search_crew_socks.html", SEARCH_URL)])
+def test_odd_card_state_never_crashes(name, url):
+    try:
+        records = extract(_cards_page(name, url, _wrong_types))
+    except ExtractionError:
+        return
+    for record in records:
+        assert record.id.isdigit()
