@@ -9,7 +9,9 @@ A platform spider (``spiders/<platform>.py``) only declares how the platform wor
   it is scrolled (``scrolls`` times); they are captured and parsed like pages;
 - ``follow_kinds``: record kinds found on listing pages whose detail page says more
   (they are followed once each, up to ``max_items``);
-- ``browser``: False for platforms whose data is already in the server HTML.
+- ``browser``: False for platforms whose data is already in the server HTML;
+- ``allow_target_hosts``: for stores on their own domains (Shopify, ``web``), the network
+  guard also allows the hosts of the given URLs (never private addresses).
 
 Targets: ``-a url=URL[,URL...]``, ``-a query=TERM``, ``-a account=HANDLE_OR_URL``,
 ``-a max_items=N``. Every page's records come from ``crawler.extract`` (the same
@@ -63,6 +65,8 @@ class PlatformSpider(scrapy.Spider):
     scroll_wait_ms: int = 800
     follow_kinds: tuple[str, ...] = ()
     browser: bool = True
+    # stores that live on their own domains (Shopify, any schema.org store): the guard also allows the targets' hosts
+    allow_target_hosts: bool = False
     blocked_resource_types: tuple[str, ...] | None = None
 
     # ---- what a platform declares ----
@@ -141,6 +145,9 @@ class PlatformSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.network_guard = settings["PLAYWRIGHT_ABORT_REQUEST"]
+        if cls.allow_target_hosts:
+            hosts = {(urlsplit(u).hostname or "").lower() for u in spider.target_urls}
+            spider.network_guard.domains += tuple(sorted(h for h in hosts if h))
         crawler.signals.connect(spider.opened, signal=signals.spider_opened)
         spider.store = open_store(settings.get("STORE_URI") or "./data")
         spider.evidence_enabled = settings.getbool("EVIDENCE_ENABLED", True)

@@ -15,7 +15,6 @@
 aliexpress.ru and aliexpress.us pages are URL targets (``-a url=https://aliexpress.ru/item/<id>.html``);
 a bare query goes to aliexpress.com.
 """
-import re
 from urllib.parse import quote
 
 from crawler.spider import PlatformSpider

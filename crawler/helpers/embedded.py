@@ -55,8 +55,6 @@ def loads_lenient(text: str) -> Any:
 
 def _balanced_end(text: str, start: int) -> int | None:
     """Index just past the JS object/array opening at ``start`` (strings and escapes respected)."""
-    opener = text[start]
-    closer = {"{": "}", "[": "]"}[opener]
     depth, i, n, quote = 0, start, len(text), None
     while i < n:
         ch = text[i]

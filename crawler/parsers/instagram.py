@@ -19,6 +19,13 @@ Where the data is, best first:
   Instagram …", ``al:ios:url`` ``instagram://media?id=<pk>``,
   ``instapp:owner_user_id``. Counts there are rounded ("13K").
 
+- The web API the profile page itself fetches (``/api/v1/users/web_profile_info/?username=``,
+  sent with the ``X-IG-App-ID`` header): ``data.user`` is the same user object (exact counts),
+  with the latest posts in ``edge_owner_to_timeline_media.edges[].node`` (GraphQL media:
+  ``shortcode``, ``edge_media_to_caption``, ``taken_at_timestamp``, ``edge_liked_by``,
+  ``video_view_count``, ``product_type`` "clips" for reels). ``status: "fail"`` answers
+  (``require_login``, "Please wait a few minutes") are blocks.
+
 A logged-out request may get the login page instead ("Login • Instagram",
 ``#loginForm``): reported as a ``login_wall`` block.
 """
@@ -27,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from crawler.errors import PageChanged
 from crawler.helpers.counts import parse_count
 from crawler.helpers.embedded import json_scripts
 from crawler.helpers.paths import (as_bool, as_count, as_digits, as_float, as_int, as_list, as_str, find_dicts,
@@ -34,7 +42,7 @@ from crawler.helpers.paths import (as_bool, as_count, as_digits, as_float, as_in
 from crawler.helpers.text import absolute_url, hashtags
 from crawler.helpers.times import to_utc
 from crawler.page import Page
-from crawler.parsers.base import Parser
+from crawler.parsers.base import Parser, unique
 from crawler.registry import register
 
 _HOST = r"^https?://(?:www\.|m\.)?instagram\.com"
@@ -187,19 +195,21 @@ class InstagramPostParser(Parser):
             return
         yield self._from_meta(page, data, code, kind)
 
-    def _from_json(self, page: Page, media: dict, kind: str | None):
+    def _from_json(self, page: Page, media: dict, kind: str | None, extractor: str = "hydration",
+                   owner: dict | None = None):
+        """A post from a media object; ``owner``: the user the media was listed under (its ``owner`` is terse)."""
         code = pick_first(media, "code", "shortcode", coerce=as_str)
         media_id = pick_first(media, "pk", "id", coerce=as_digits) or pick(media, "id", as_str)
         user = media.get("user") if isinstance(media.get("user"), dict) else media.get("owner")
-        handle = pick(user, "username", as_str)
+        handle = pick(user, "username", as_str) or pick(owner, "username", as_str)
         text = pick_first(media, "caption.text", "edge_media_to_caption.edges.0.node.text", coerce=as_str)
         media_type = _media_type(media, page, kind)
         return self.record(
-            page, "post", extractor="hydration",
+            page, "post", extractor=extractor,
             id=media_id or code,
             url=self._url(page, code, kind),
-            author=self._author(pick_first(user, "pk", "id", coerce=as_digits), handle,
-                                pick(user, "full_name", as_str)),
+            author=self._author(pick_first(user, "pk", "id", coerce=as_digits) or pick(owner, "id", as_digits),
+                                handle, pick(user, "full_name", as_str) or pick(owner, "full_name", as_str)),
             text=text,
             hashtags=hashtags(text),
             created_at=to_utc(pick_first(media, "taken_at", "taken_at_timestamp")),
@@ -284,12 +294,12 @@ class InstagramProfileParser(Parser):
             return
         yield self._from_meta(page, data, handle)
 
-    def _from_json(self, page: Page, user: dict):
+    def _from_json(self, page: Page, user: dict, extractor: str = "hydration"):
         handle = as_str(user.get("username"))
         links = [absolute_url(pick(link, "url", as_str)) for link in as_list(user.get("bio_links"))]
         links = [link for link in [absolute_url(as_str(user.get("external_url")))] + links if link]
         return self.record(
-            page, "account", extractor="hydration",
+            page, "account", extractor=extractor,
             id=pick_first(user, "pk", "id", coerce=as_digits) or handle,
             url="https://www.instagram.com/%s/" % handle,
             handle=handle,
@@ -326,3 +336,40 @@ class InstagramProfileParser(Parser):
             posts_count=counts.get("posts"),
             verified=None,  # not in the meta tags
         )
+
+
+@register
+class InstagramProfileApiParser(Parser):
+    """/api/v1/users/web_profile_info/: the account and its latest posts, as the profile page fetches them."""
+    platform = "instagram"
+    page_type = "profile_api"
+    url_pattern = _HOST + r"/api/v1/users/web_profile_info/"
+
+    def accepts(self, page: Page) -> bool:
+        return page.is_json
+
+    def detect_block(self, page: Page) -> str | None:
+        try:
+            body = page.json
+        except PageChanged:
+            return None
+        if not isinstance(body, dict) or body.get("status") != "fail":
+            return None
+        if body.get("require_login") or "login" in str(body.get("message") or "").lower():
+            return "login_wall"
+        return "rate_limited" if body.get("spam") or "wait" in str(body.get("message") or "").lower() else None
+
+    def parse(self, page: Page) -> Iterator:
+        user = pick(page.json, "data.user")
+        if not isinstance(user, dict) or not _is_user(user):
+            raise self.changed("data.user not found in the web_profile_info answer")
+        # the page parsers build the records (same fields, same rules); they are only told the source
+        yield _PROFILE._from_json(page, user, extractor="api")
+        nodes = [pick(edge, "node") for edge in as_list(pick(user, "edge_owner_to_timeline_media.edges"))]
+        yield from unique(
+            _POST._from_json(page, node, "reel" if node.get("product_type") == "clips" else "p", extractor="api",
+                             owner=user)
+            for node in nodes if isinstance(node, dict) and pick_first(node, "shortcode", "code", coerce=as_str))
+
+
+_POST, _PROFILE = InstagramPostParser(), InstagramProfileParser()

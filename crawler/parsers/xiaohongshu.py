@@ -12,7 +12,19 @@ through ``page.js_assignment``).
   ``imageList``, ``tagList[].name`` and ``video``. XHS shows no view count.
 - profile page (``/user/profile/<userId>``): ``user.userPageData`` holds
   ``basicInfo{nickname, redId, desc, ipLocation}`` and
-  ``interactions[{type: follows|fans|interaction, count}]``.
+  ``interactions[{type: follows|fans|interaction, count}]``; ``user.notes`` (one
+  list per tab, the first is the user's notes) holds the first note cards
+  ``{id, xsecToken, noteCard{type, displayTitle, user, interactInfo.likedCount}}``.
+- web API (``edith.xiaohongshu.com``, JSON the app fetches itself):
+  POST ``/api/sns/web/v1/search/notes`` → ``data.items[]`` (``model_type`` "note"
+  items carry ``{id, xsec_token, note_card{type, display_title, user{user_id,
+  nickname}, interact_info{liked_count, collected_count, comment_count,
+  shared_count}, image_list}}``; "hot_query"/"rec_query" items are suggestion
+  shelves, not notes) and GET ``/api/sns/web/v1/user_posted`` → ``data.notes[]``
+  (``{note_id, xsec_token, type, display_title, user, interact_info}``).
+  A card has no text, time or location: the note page has them. Card URLs keep
+  the card's ``xsec_token`` (XHS refuses a note URL without the token of the list
+  it came from); ``code`` != 0 (e.g. 300012 IP block, 461 captcha) is a block.
 
 A note request redirected to ``/website-login/captcha`` (or another login
 page) is reported as a block.
@@ -21,18 +33,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import quote
 
-from crawler.helpers.paths import as_count, as_float, as_list, as_str, find_dicts, pick, pick_first
+from crawler.errors import PageChanged
+from crawler.helpers.paths import as_count, as_float, as_int, as_list, as_str, find_dicts, pick, pick_first
 from crawler.helpers.text import hashtags
 from crawler.helpers.times import to_utc
 from crawler.page import Page
-from crawler.parsers.base import Parser
+from crawler.parsers.base import Parser, unique
 from crawler.registry import register
 
 _HOST = r"^https?://(?:[\w-]+\.)*(?:xiaohongshu|rednote)\.com"
 _NOTE_ID = re.compile(r"/(?:explore|discovery/item|user/profile/[0-9a-f]+)/([0-9a-f]{24})(?:[/?#]|$)")
 _USER_ID = re.compile(r"/user/profile/([0-9a-f]{24})(?:[/?#]|$)")
 _STATE = "window.__INITIAL_STATE__"
+_API_HOST = r"^https?://(?:edith\.xiaohongshu\.com|webapi\.rednote\.com)"
+# API ``code`` values that mean the request was refused, not that the data changed
+_API_BLOCKS = {300011: "account_restricted", 300012: "ip_blocked", 300013: "rate_limited", 461: "captcha",
+               471: "captcha", -100: "login_wall", -101: "login_wall", -104: "login_wall"}
 
 
 def _state(parser: Parser, page: Page) -> dict:
@@ -53,6 +71,44 @@ def _block(page: Page) -> str | None:
     if re.search(r"/website-login/", page.url or "") or "/login?redirectPath=" in (page.url or ""):
         return "login_wall"
     return None
+
+
+def _note_url(note_id: str, token: str | None, source: str) -> str:
+    """The URL that opens a note from a list: XHS wants the list's ``xsec_token`` with it."""
+    url = "https://www.xiaohongshu.com/explore/%s" % note_id
+    return "%s?xsec_token=%s&xsec_source=%s" % (url, quote(token, safe=""), source) if token else url
+
+
+def _card_post(parser: Parser, page: Page, note_id: str | None, token: str | None, card: dict, extractor: str,
+               source: str):
+    """A post from a note card (search result, profile grid): title, author, counts; no text or time."""
+    if not note_id or not isinstance(card, dict):
+        return None
+    note_type = pick(card, "type", as_str)
+    user_id = pick_first(card, "user.user_id", "user.userId", coerce=as_str)
+    return parser.record(
+        page, "post", extractor=extractor,
+        id=note_id,
+        url=_note_url(note_id, token, source),
+        author={
+            "id": user_id,
+            "handle": None,
+            "name": pick_first(card, "user.nickname", "user.nick_name", "user.nickName", coerce=as_str),
+            "url": _user_url(user_id),
+        },
+        title=pick_first(card, "display_title", "displayTitle", coerce=as_str),
+        text=None,  # cards carry no description: the note page has it
+        media_type="video" if note_type == "video" else "images",  # "normal" = an image note
+        image_count=(len(as_list(card.get("image_list"))) or None) if note_type == "normal" else None,
+        metrics={
+            "views": None,
+            "likes": pick_first(card, "interact_info.liked_count", "interactInfo.likedCount", coerce=as_count),
+            "comments": pick_first(card, "interact_info.comment_count", "interactInfo.commentCount", coerce=as_count),
+            "shares": pick_first(card, "interact_info.shared_count", "interactInfo.sharedCount", coerce=as_count),
+            "saves": pick_first(card, "interact_info.collected_count", "interactInfo.collectedCount",
+                                coerce=as_count),
+        },
+    )
 
 
 def _media_type(note: dict) -> str:
@@ -180,3 +236,77 @@ class XiaohongshuProfileParser(Parser):
             likes_total=counts.get("interaction"),
             region=as_str(basic.get("ipLocation")),
         )
+        # the first note cards of the profile grid (more arrive by /user_posted as the page scrolls)
+        cards = find_dicts(pick(state, "user.notes"), lambda d: isinstance(d.get("noteCard"), dict))
+        yield from unique(filter(None, (
+            _card_post(self, page, pick_first(c, "id", "noteCard.noteId", coerce=as_str),
+                       pick_first(c, "xsecToken", "noteCard.xsecToken", coerce=as_str), c["noteCard"],
+                       "hydration", "pc_user") for c in cards)))
+
+
+def _api_data(parser: Parser, page: Page) -> dict:
+    """``data`` of an answer ``{code, success, msg, data}``; refused answers are blocks, not changes."""
+    body = page.json
+    if not isinstance(body, dict):
+        raise parser.changed("the API answer is not an object")
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise parser.changed("no data object in the API answer (code %s: %s)" % (body.get("code"), body.get("msg")))
+    return data
+
+
+def _api_block(page: Page) -> str | None:
+    try:
+        body = page.json
+    except PageChanged:  # not JSON: the parser reports it
+        return None
+    code = as_int(body.get("code")) if isinstance(body, dict) else None
+    if code in _API_BLOCKS:
+        return _API_BLOCKS[code]
+    return None
+
+
+@register
+class XiaohongshuSearchApiParser(Parser):
+    """POST /api/sns/web/v1/search/notes: the search page's result cards."""
+    platform = "xiaohongshu"
+    page_type = "search_api"
+    url_pattern = _API_HOST + r"/api/sns/web/v1/search/notes"
+
+    def accepts(self, page: Page) -> bool:
+        return page.is_json
+
+    def detect_block(self, page: Page) -> str | None:
+        return _api_block(page)
+
+    def parse(self, page: Page) -> Iterator:
+        items = _api_data(self, page).get("items")
+        if not isinstance(items, list):
+            raise self.changed("data.items not found in the search answer")
+        notes = [i for i in items if isinstance(i, dict) and isinstance(i.get("note_card"), dict)
+                 and i.get("model_type", "note") == "note"]
+        yield from unique(filter(None, (
+            _card_post(self, page, pick_first(i, "id", "note_card.note_id", coerce=as_str),
+                       pick(i, "xsec_token", as_str), i["note_card"], "api", "pc_search") for i in notes)))
+
+
+@register
+class XiaohongshuUserPostedApiParser(Parser):
+    """GET /api/sns/web/v1/user_posted: a profile's next note cards."""
+    platform = "xiaohongshu"
+    page_type = "user_posted_api"
+    url_pattern = _API_HOST + r"/api/sns/web/v1/user_posted"
+
+    def accepts(self, page: Page) -> bool:
+        return page.is_json
+
+    def detect_block(self, page: Page) -> str | None:
+        return _api_block(page)
+
+    def parse(self, page: Page) -> Iterator:
+        notes = _api_data(self, page).get("notes")
+        if not isinstance(notes, list):
+            raise self.changed("data.notes not found in the user_posted answer")
+        yield from unique(filter(None, (
+            _card_post(self, page, pick(n, "note_id", as_str), pick(n, "xsec_token", as_str), n, "api", "pc_user")
+            for n in notes if isinstance(n, dict))))

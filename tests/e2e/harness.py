@@ -46,7 +46,9 @@ def crawl(platform: str, har: str | Path | None, tmp_path: Path, settings: dict 
         cmd += ["-a", "%s=%s" % (key, value)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
-    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
+    # split on "\n" only: captions keep U+2028 and friends as written, and str.splitlines() would cut there
+    lines = out.read_text(encoding="utf-8").split("\n") if out.exists() else []
+    records = [json.loads(line) for line in lines if line.strip()]
     return CrawlResult(proc.returncode, records, proc.stderr)
 
 

@@ -159,3 +159,62 @@ def test_saved_pages_without_url_are_sniffed():
 def test_other_platform_page_under_an_instagram_url(tmp_path):
     with pytest.raises((PageChanged, NoParser)):
         extract(page_from(PAGES / "xiaohongshu" / "note_images.html", REEL_URL), "instagram")
+
+
+# ---- /api/v1/users/web_profile_info/: what the profile page fetches ----
+
+PROFILE_API_URL = "https://www.instagram.com/api/v1/users/web_profile_info/?username=tenis.mas_mx"
+
+
+def test_profile_api_account_and_posts():
+    records = fixture_records("instagram", "web_profile_info.json", PROFILE_API_URL)
+    assert [(r.kind, r.id) for r in records] == [("account", "48120000000"), ("post", "3100000000000000001"),
+                                                 ("post", "3200000000000000002")]
+    acc = records[0]
+    assert acc.extractor == "api" and acc.url == "https://www.instagram.com/tenis.mas_mx/"
+    assert (acc.followers, acc.following, acc.posts_count) == (12534, 1002, 340)  # exact, not "12.5K"
+    assert acc.bio == "Tenis originales y réplicas AAA\n  WhatsApp +52 33 1234 5678"
+    assert acc.verified is False and acc.links == ["https://wa.me/523312345678"]
+
+
+def test_profile_api_reel_and_carousel():
+    records = fixture_records("instagram", "web_profile_info.json", PROFILE_API_URL)
+    reel = one(records, "post", "3100000000000000001")
+    assert reel.extractor == "api" and reel.url == "https://www.instagram.com/reel/CzAbCdEfGhI/"  # product_type clips
+    # the terse media owner is completed from the listed user
+    assert (reel.author.id, reel.author.handle, reel.author.name) == ("48120000000", "tenis.mas_mx", "Tenis & Más 👟")
+    assert reel.text.startswith("Nuevos tenis edición limitada 🔥\u2028") and reel.hashtags == ["sneakers", "réplica", "AAA"]
+    assert reel.created_at == "2026-02-25T06:00:00Z" and reel.media_type == "video"
+    assert (reel.metrics.views, reel.metrics.likes, reel.metrics.comments) == (98012, 2345, 1103)
+    assert reel.location is None
+    side = one(records, "post", "3200000000000000002")
+    assert side.url == "https://www.instagram.com/p/C1xYz-ab_9Q/" and side.media_type == "images"
+    assert side.image_count == 3 and side.metrics.views is None and side.location == "Guadalajara, Jalisco"
+    assert side.text == "Stock nuevo 👜 #bolsas #lujo  "
+
+
+@pytest.mark.parametrize("body,reason", [
+    ('{"message":"Please wait a few minutes before you try again.","require_login":true,"status":"fail"}', "login_wall"),
+    ('{"message":"Please wait a few minutes before you try again.","status":"fail"}', "rate_limited"),
+])
+def test_profile_api_refusal_is_a_block(tmp_path, body, reason):
+    with pytest.raises(BlockedPage) as err:
+        extract(page_from(_write(tmp_path, body, "a.json"), PROFILE_API_URL), "instagram")
+    assert err.value.reason == reason
+
+
+@pytest.mark.parametrize("body", ['{"data":{"user":null},"status":"ok"}', '{"data":{}}', "[]",
+                                  '{"data":{"user":{"id":"1"}},"status":"ok"}'])
+def test_profile_api_without_user_is_page_changed(tmp_path, body):
+    with pytest.raises(PageChanged, match="data.user"):
+        extract(page_from(_write(tmp_path, body, "a.json"), PROFILE_API_URL))
+
+
+def test_profile_api_bad_timeline_is_skipped(tmp_path):
+    body = ('{"data":{"user":{"id":"5","username":"x.y","edge_followed_by":{"count":"many"},'
+            '"edge_owner_to_timeline_media":{"edges":[1,{"node":"x"},{"node":{"id":"9"}},'
+            '{"node":{"shortcode":"AbC","id":"77","owner":"nobody","taken_at_timestamp":"soon"}}]}}}}')
+    records = extract(page_from(_write(tmp_path, body, "a.json"), PROFILE_API_URL))
+    assert [(r.kind, r.id) for r in records] == [("account", "5"), ("post", "77")]
+    assert records[0].followers is None
+    assert records[1].author.id == "5" and records[1].author.handle == "x.y" and records[1].created_at is None

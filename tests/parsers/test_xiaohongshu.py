@@ -106,3 +106,88 @@ def test_captcha_redirect_is_blocked(tmp_path):
 def test_saved_note_without_url_is_sniffed():
     records = extract(page_from(PAGES / "xiaohongshu" / "note_images.html", ""))
     assert [r.id for r in records] == ["65f0a1b2000000001203c4d5"]
+
+
+# ---- note cards: profile state and the web API ----
+
+SEARCH_API_URL = "https://edith.xiaohongshu.com/api/sns/web/v1/search/notes"
+USER_POSTED_URL = ("https://edith.xiaohongshu.com/api/sns/web/v1/user_posted?num=30&cursor=65f0a1b2000000001203c4d5"
+                   "&user_id=5f1e2d3c000000000100abcd&image_formats=jpg,webp,avif")
+PLAIN_URL = "https://www.xiaohongshu.com/explore/6612cc03000000001c04d5e6?xsec_token=ABpost2%3D&xsec_source=pc_user"
+
+
+def test_profile_state_note_cards_are_posts():
+    records = fixture_records("xiaohongshu", "profile.html", PROFILE_URL)
+    assert [(r.kind, r.id) for r in records] == [("account", "5f1e2d3c000000000100abcd"),
+                                                 ("post", "65f0a1b2000000001203c4d5")]
+    card = records[1]
+    assert card.extractor == "hydration" and card.title == "周末去了新开的球鞋集合店" and card.text is None
+    # the card's link keeps its xsec_token: XHS refuses the note page without it
+    assert card.url == ("https://www.xiaohongshu.com/explore/65f0a1b2000000001203c4d5"
+                        "?xsec_token=ABprof1%3D&xsec_source=pc_user")
+    assert card.author.id == "5f1e2d3c000000000100abcd" and card.author.name == "鞋柜小张 "
+    assert card.metrics.likes == 12000 and card.metrics.comments is None and card.created_at is None
+
+
+def test_search_api_cards():
+    records = fixture_records("xiaohongshu", "search_notes.json", SEARCH_API_URL)
+    # the "hot_query" suggestion shelf is not a note; the repeated card is dropped
+    assert [r.id for r in records] == ["65f0a1b2000000001203c4d5", "6601c2d3000000001e00f0a1"]
+    first, video = records
+    assert first.extractor == "api" and first.query is None
+    assert first.url == ("https://www.xiaohongshu.com/explore/65f0a1b2000000001203c4d5"
+                         "?xsec_token=ABsrch1%3D&xsec_source=pc_search")
+    assert first.media_type == "images" and first.image_count == 3
+    m = first.metrics
+    assert (m.views, m.likes, m.saves, m.comments, m.shares) == (None, 12000, 356, 0, 10)
+    assert first.created_at is None  # "3天前" is relative: unknown
+    assert video.media_type == "video" and video.image_count is None and video.title is None  # "" title
+    assert video.author.id == "60aa11bb0000000001002233" and video.author.name == "开箱君"
+    assert video.author.url == "https://www.xiaohongshu.com/user/profile/60aa11bb0000000001002233"
+
+
+def test_user_posted_api_cards():
+    post = one(fixture_records("xiaohongshu", "user_posted.json", USER_POSTED_URL), "post", "6612cc03000000001c04d5e6")
+    assert post.extractor == "api" and post.title == "鞋盒收纳分享 "
+    assert post.url.endswith("?xsec_token=ABpost2%3D&xsec_source=pc_user")
+    assert post.metrics.likes == 1000 and post.metrics.saves is None and post.media_type == "images"
+
+
+def test_plain_note_page():
+    note = one(fixture_records("xiaohongshu", "note_plain.html", PLAIN_URL), "post", "6612cc03000000001c04d5e6")
+    assert note.url == "https://www.xiaohongshu.com/explore/6612cc03000000001c04d5e6"
+    assert note.text == "30 个鞋盒怎么放 #收纳[话题]#" and note.hashtags == ["收纳"]
+    assert note.image_count == 2 and note.created_at == "2024-04-01T19:33:20Z"
+    assert (note.metrics.likes, note.metrics.saves, note.metrics.comments) == (1000, 412, 37)
+
+
+@pytest.mark.parametrize("code,reason", [(300012, "ip_blocked"), (461, "captcha"), (-100, "login_wall")])
+def test_api_refusal_is_a_block(tmp_path, code, reason):
+    path = _write(tmp_path, '{"code":%d,"success":false,"msg":"访问频次异常","data":{}}' % code, "a.json")
+    with pytest.raises(BlockedPage) as err:
+        extract(page_from(path, SEARCH_API_URL), "xiaohongshu")
+    assert err.value.reason == reason
+
+
+@pytest.mark.parametrize("body,match", [
+    ('{"code":0,"success":true,"data":{"has_more":false}}', "data.items"),
+    ('{"code":-1,"success":false,"msg":"系统错误"}', "no data object"),
+    ('[1, 2]', "not an object"),
+])
+def test_search_api_without_items_is_page_changed(tmp_path, body, match):
+    with pytest.raises(PageChanged, match=match):
+        extract(page_from(_write(tmp_path, body, "a.json"), SEARCH_API_URL))
+
+
+def test_search_api_bad_items_are_skipped(tmp_path):
+    body = ('{"code":0,"data":{"items":[1,"x",{"id":"aa","note_card":"x"},{"note_card":{"type":"normal"}},'
+            '{"id":"6620aaaa000000001203c4d5","note_card":{"type":"normal","user":"x","interact_info":[]}}]}}')
+    records = extract(page_from(_write(tmp_path, body, "a.json"), SEARCH_API_URL))
+    assert [r.id for r in records] == ["6620aaaa000000001203c4d5"]
+    assert records[0].author.id is None and records[0].metrics.likes is None
+    assert records[0].url == "https://www.xiaohongshu.com/explore/6620aaaa000000001203c4d5"  # no token: bare URL
+
+
+def test_user_posted_without_notes_is_page_changed(tmp_path):
+    with pytest.raises(PageChanged, match="data.notes"):
+        extract(page_from(_write(tmp_path, '{"code":0,"data":{"cursor":""}}', "a.json"), USER_POSTED_URL))

@@ -1,0 +1,276 @@
+"""Shopify stores, on any domain: product pages and the product JSON endpoints.
+
+A product page (``/products/<handle>``, also under ``/collections/<c>/`` or a
+locale prefix such as ``/es/``) is Shopify only when it carries Shopify's own
+markers (``cdn.shopify.com``, ``Shopify.shop = ...``, ``ShopifyAnalytics.meta``,
+the ``shopify-digital-wallet`` meta tag); any other ``/products/`` page falls to
+the generic ``web`` parser. Where the data is:
+
+- JSON-LD ``Product`` (offers in MAJOR units, ``"173000.00"``) and often a
+  ``ProductGroup`` (``hasVariant``, ``aggregateRating``), merged and mapped by
+  ``crawler.helpers.schema_org``;
+- ``var meta = {"product": {"id", "vendor", "type", "variants": [{"id", "price", "sku"}]}}``,
+  copied into ``ShopifyAnalytics.meta``: prices in CENTS (17300000 = 173000.00);
+  the currency in ``ShopifyAnalytics.meta.currency = 'COP'`` / ``Shopify.currency = {"active": "COP"}``;
+- the ``/products/<handle>.js`` product object (cents, ``compare_at_price``) that
+  themes and apps embed in scripts;
+- ``og:price:amount`` is display-formatted ("173.000" in Colombia): never read.
+
+The shop is the seller: ``shopId`` (also in the digital-wallet meta path), the
+``<name>.myshopify.com`` handle from ``Shopify.shop``, ``og:site_name``.
+
+Endpoints: ``/products/<handle>.js`` (prices in cents, integers) and
+``/products/<handle>.json`` (``{"product": ...}``, prices as decimal strings in
+major units). Neither names its currency unless the variant carries
+``presentment_prices`` / ``price_currency`` or the URL a ``currency=`` parameter;
+without one the price is unknown (null).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from parsel import Selector
+
+from crawler.errors import PageChanged
+from crawler.helpers.money import money, scaled_money
+from crawler.helpers.paths import as_bool, as_digits, as_list, as_str, pick, pick_first
+from crawler.helpers.schema_org import canonical_url, images, listing_fields, product_id, products, text
+from crawler.helpers.text import absolute_url
+from crawler.page import Page
+from crawler.parsers.base import Parser
+from crawler.registry import register
+from crawler.schema import Money
+
+_MARKERS = re.compile(r"cdn\.shopify\.com|Shopify\.shop\s*=|ShopifyAnalytics\.meta|shopify-digital-wallet")
+_PRODUCT_PATH = r"^https?://[^/?#]+/(?:[a-z]{2}(?:-[a-zA-Z]{2,4})?/)?(?:collections/[^/?#]+/)?products/(?P<handle>[^/?#]+?)"
+_HANDLE = re.compile(r"/products/([^/?#]+?)(?:\.js|\.json)?/?(?:[?#]|$)")
+_CURRENCY = re.compile(r"""ShopifyAnalytics\.meta\.currency\s*=\s*['"]([A-Z]{3})['"]""")
+_SHOP_ID = re.compile(r"""["']?shopId["']?\s*:\s*["']?(\d+)|\bshop_id\s*:\s*(\d+)""")
+_MYSHOPIFY = re.compile(r"""Shopify\.shop\s*=\s*["']([a-z0-9][a-z0-9-]*)\.myshopify\.com["']""")
+_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+def _is_shopify(page: Page) -> bool:
+    return not page.is_json and bool(_MARKERS.search(page.text))
+
+
+def _handle(url: str | None) -> str | None:
+    match = _HANDLE.search(url or "")
+    return match.group(1) if match else None
+
+
+def _cents(values: list[Any], currency: str | None) -> list[Money]:
+    out = [scaled_money(v, currency, 100) for v in values if isinstance(v, int) and not isinstance(v, bool)]
+    return [m for m in out if m is not None]
+
+
+def _low_high(found: list[Money]) -> tuple[Money | None, Money | None]:
+    if not found:
+        return None, None
+    low = min(found, key=lambda m: Decimal(m.amount))
+    high = max(found, key=lambda m: Decimal(m.amount))
+    return low, (high if Decimal(high.amount) > Decimal(low.amount) else None)
+
+
+def _above(candidate: Money | None, price: Money | None) -> Money | None:
+    """A strike-through price only when it is above what the buyer pays (Shopify sends 0 / null for none)."""
+    if candidate is None or price is None or candidate.currency != price.currency:
+        return None
+    return candidate if Decimal(candidate.amount) > Decimal(price.amount) else None
+
+
+def _html_text(markup: str | None) -> str | None:
+    """A description sent as HTML (``body_html``) as its text, paragraphs on their own lines."""
+    if not markup:
+        return None
+    markup = re.sub(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6])>", "\n", markup)
+    value = Selector(text="<div>%s</div>" % markup).xpath("string(//div)").get() or ""
+    return value.strip("\n") or None
+
+
+def _product_object(data: Any) -> dict | None:
+    """The product of a ``.js`` (the object itself) or ``.json`` (``{"product": ...}``) answer."""
+    product = data.get("product") if isinstance(data, dict) and isinstance(data.get("product"), dict) else data
+    if isinstance(product, dict) and isinstance(product.get("variants"), list) and product.get("handle") \
+            and product.get("id") is not None:
+        return product
+    return None
+
+
+@register
+class ShopifyProductParser(Parser):
+    platform = "shopify"
+    page_type = "product"
+    url_pattern = _PRODUCT_PATH + r"/?(?:[?#]|$)"
+
+    def accepts(self, page: Page) -> bool:
+        return _is_shopify(page)
+
+    def sniff(self, page: Page) -> bool:
+        return _is_shopify(page) and (page.meta.get("og:type") == "product"
+                                      or bool(re.search(r'"pageType"\s*:\s*"product"', page.text)))
+
+    def parse(self, page: Page) -> Iterator:
+        items = page.jsonld
+        url = canonical_url(page.sel, page.meta, page.url) or page.url
+        handle = _handle(url) or _handle(page.url)
+        meta = page.js_assignment("var meta")
+        analytics = pick(meta, "product") if isinstance(pick(meta, "product"), dict) else {}
+        pid = pick_first(analytics, "id", coerce=as_digits)
+        embedded = self._product_json(page, pid) or {}
+        node = self._main_product(items, handle)
+        if node is None and not analytics and not embedded:
+            raise self.changed("no JSON-LD Product, ShopifyAnalytics.meta product or product JSON")
+
+        currency = self._currency(page)
+        fields = listing_fields(node, base_url=url, items=items, currency=currency) if node else {}
+        fields = {k: v for k, v in fields.items() if v not in (None, [])}
+        if "price" not in fields:  # analytics and product JSON prices are cents
+            variant_prices = [v.get("price") for v in as_list(analytics.get("variants")) if isinstance(v, dict)]
+            variant_prices += [v.get("price") for v in as_list(embedded.get("variants")) if isinstance(v, dict)]
+            low, high = _low_high(_cents(variant_prices or [embedded.get("price")], currency))
+            fields.update({"price": low, "price_max": high})
+        if "original_price" not in fields and embedded:
+            compare = _cents([embedded.get("compare_at_price")], currency)
+            fields["original_price"] = _above(compare[0] if compare else None, fields.get("price"))
+        if "availability" not in fields and as_bool(embedded.get("available")) is not None:
+            fields["availability"] = "in_stock" if embedded["available"] else "out_of_stock"
+        fields.setdefault("title", as_str(embedded.get("title")) or pick(analytics, "variants.0.name", as_str))
+        fields.setdefault("brand", as_str(analytics.get("vendor")) or as_str(embedded.get("vendor")))
+        fields.setdefault("category", as_str(analytics.get("type")) or as_str(embedded.get("type")))
+        fields.setdefault("images", images([absolute_url(as_str(i), url) for i in as_list(embedded.get("images"))]))
+        fields["seller"] = self._shop(page, fields.get("seller"))
+
+        record_id = pid or as_digits(embedded.get("id")) or (as_digits(node.get("productGroupID")) if node else None) \
+            or (product_id(node) if node else None) or handle
+        if not record_id:
+            raise self.changed("no product id (ShopifyAnalytics.meta, product JSON, JSON-LD) and no handle in the URL")
+        if not url:
+            raise self.changed("no canonical URL and no page URL")
+        yield self.record(page, "listing", extractor="jsonld" if node else "hydration", id=record_id, url=url, **fields)
+
+    @staticmethod
+    def _main_product(items: list[dict], handle: str | None) -> dict | None:
+        nodes = [n for n in products(items) if text(n.get("name"))]
+        for node in nodes:
+            if handle and handle in (_handle(as_str(node.get("url"))), _handle(as_str(node.get("@id")))):
+                return node
+        return nodes[0] if nodes else None
+
+    @staticmethod
+    def _currency(page: Page) -> str | None:
+        match = _CURRENCY.search(page.text)
+        code = match.group(1) if match else pick(page.js_assignment("Shopify.currency"), "active", as_str)
+        code = code or page.meta.get("og:price:currency") or page.meta.get("product:price:currency")
+        return code.upper() if code and _CODE.match(code.upper()) else None
+
+    @staticmethod
+    def _product_json(page: Page, pid: str | None) -> dict | None:
+        """The ``/products/<handle>.js`` object a theme or app embedded in a script, found by its product id."""
+        if not pid:
+            return None
+        decoder = json.JSONDecoder()
+        for match in re.finditer(r'\{"id"\s*:\s*%s\s*,' % pid, page.text):
+            try:
+                data, _end = decoder.raw_decode(page.text, match.start())
+            except ValueError:
+                continue
+            if _product_object(data) is data and "price" in data:  # not the analytics product (no prices at its top)
+                return data
+        return None
+
+    @staticmethod
+    def _shop(page: Page, offer_seller: dict | None) -> dict | None:
+        wallet = re.match(r"^/(\d+)/", page.meta.get("shopify-digital-wallet") or "")
+        shop_id = _SHOP_ID.search(page.text)
+        myshopify = _MYSHOPIFY.search(page.text)
+        host = urlsplit(canonical_url(page.sel, page.meta, page.url) or page.url or "").hostname
+        ref = {
+            "id": (wallet.group(1) if wallet else None) or (next(g for g in shop_id.groups() if g) if shop_id else None),
+            "handle": myshopify.group(1) if myshopify else None,
+            "name": page.meta.get("og:site_name") or pick(offer_seller, "name", as_str),
+            "url": "https://%s/" % host if host else None,
+        }
+        return ref if any(ref.values()) else None
+
+
+@register
+class ShopifyProductJsonParser(Parser):
+    platform = "shopify"
+    page_type = "product_json"
+    url_pattern = _PRODUCT_PATH + r"\.(?:js|json)(?:[?#]|$)"
+
+    def accepts(self, page: Page) -> bool:
+        return page.is_json
+
+    def sniff(self, page: Page) -> bool:
+        if not page.is_json:
+            return False
+        try:
+            return _product_object(page.json) is not None
+        except PageChanged:
+            return False
+
+    def parse(self, page: Page) -> Iterator:
+        product = _product_object(page.json)
+        if product is None:
+            raise self.changed("no product object (id, handle, variants) in the response")
+        variants = [v for v in product["variants"] if isinstance(v, dict)]
+        currency = self._currency(page, variants)
+        paid, compare = [], []
+        for variant in variants:
+            paid.append(self._money(variant.get("price"), currency))
+            compare.append(self._money(variant.get("compare_at_price"), currency))
+        if not variants:
+            paid.append(self._money(product.get("price"), currency))
+        low, high = _low_high([m for m in paid if m])
+        originals = [m for m in (_above(c, p) for c, p in zip(compare, paid)) if m]
+        available = [as_bool(v.get("available")) for v in variants] + [as_bool(product.get("available"))]
+        available = [a for a in available if a is not None]
+        pictures = [i.get("src") if isinstance(i, dict) else i for i in as_list(product.get("images"))]
+        host = urlsplit(page.url or "").hostname
+        handle = as_str(product.get("handle"))
+        pid = as_digits(product.get("id"))
+        if not pid or not handle:
+            raise self.changed("the product has no numeric id or no handle")
+        if not host:
+            raise self.changed("no store host in the URL to build the product URL from")
+        url = "https://%s/products/%s" % (host, handle)
+        yield self.record(
+            page, "listing", extractor="api",
+            id=pid,
+            url=url,
+            title=as_str(product.get("title")),
+            description=_html_text(as_str(product.get("body_html")) or as_str(product.get("description"))),
+            price=low,
+            price_max=high,
+            original_price=min(originals, key=lambda m: Decimal(m.amount)) if originals else None,
+            availability=("in_stock" if any(available) else "out_of_stock") if available else None,
+            brand=as_str(product.get("vendor")),
+            category=as_str(product.get("product_type")) or as_str(product.get("type")),
+            images=images([absolute_url(as_str(p), url) for p in pictures], url),
+            seller={"id": None, "handle": None, "name": None, "url": "https://%s/" % host},
+        )
+
+    @staticmethod
+    def _money(value: Any, currency: str | None) -> Money | None:
+        """``.js`` prices are integer cents; ``.json`` prices decimal strings in major units."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return scaled_money(value, currency, 100)
+        if isinstance(value, str) and re.fullmatch(r"\d+(?:\.\d+)?", value.strip()):
+            return money(value.strip(), currency)
+        return None
+
+    @staticmethod
+    def _currency(page: Page, variants: list[dict]) -> str | None:
+        for variant in variants:
+            code = pick_first(variant, "price_currency", "presentment_prices.0.price.currency_code", coerce=as_str)
+            if code and _CODE.match(code.upper()):
+                return code.upper()
+        code = (parse_qs(urlsplit(page.url or "").query).get("currency") or [""])[0].upper()
+        return code if _CODE.match(code) else None

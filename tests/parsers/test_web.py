@@ -1,0 +1,103 @@
+"""The generic `web` parser and the shared schema.org mapping (crawler.helpers.schema_org)."""
+import json
+
+import pytest
+
+from crawler.errors import NoParser
+from crawler.extract import extract
+from crawler.helpers import schema_org
+from crawler.page import Page
+from crawler.registry import choose
+from tests.support import PAGES, fixture_records, one
+
+URL = "https://www.zapatos-ejemplo.es/tienda/zapatilla-runner-azul"
+
+
+def _page(html: str, url: str = URL) -> Page:
+    return Page(url=url, body=html.encode("utf-8"), fetched_at="2026-01-01T00:00:00Z", crawl_id="test")
+
+
+def _ld(*nodes) -> str:
+    scripts = "".join('<script type="application/ld+json">%s</script>' % json.dumps(n) for n in nodes)
+    return "<html><head>%s</head><body></body></html>" % scripts
+
+
+def test_store_product_page_maps_every_schema_org_field():
+    rec = one(fixture_records("web", "store_product.html", URL), "listing", "ZR-4471")
+    assert rec.platform == "web" and rec.extractor == "jsonld"
+    assert rec.url == URL
+    assert rec.title == "Zapatilla Runner Azul  (talla 42) "  # kept as written: inner and trailing spaces
+    assert rec.description == "Zapatilla ligera & transpirable 👟\nSuela de goma."  # &amp; decoded
+    assert rec.price.model_dump() == {"amount": "59.9", "currency": "EUR"}  # lowest of two offers
+    assert rec.price_max.model_dump() == {"amount": "64.9", "currency": "EUR"}
+    assert rec.original_price.model_dump() == {"amount": "79.9", "currency": "EUR"}  # StrikethroughPrice
+    assert rec.shipping.model_dump() == {"amount": "4.95", "currency": "EUR"}
+    assert rec.rating == pytest.approx(4.6)  # 9.2 of bestRating 10, on the 0-5 scale
+    assert rec.review_count == 31  # ratingCount (ratings), not reviewCount (texts)
+    assert rec.condition == "used"
+    assert rec.availability == "in_stock"  # one offer in stock is enough
+    assert rec.brand == "Runnex"
+    assert rec.category == "Calzado > Running"  # without the home link and the product crumb
+    assert rec.location == "ES"
+    assert rec.seller.name == "Zapatos Ejemplo SL" and rec.seller.url == "https://www.zapatos-ejemplo.es/"
+    assert rec.images == ["https://www.zapatos-ejemplo.es/media/zr-4471-1.jpg",
+                          "https://cdn.zapatos-ejemplo.es/zr-4471-2.jpg"]  # relative, // and http:// -> one https URL
+    assert rec.sold_count is None
+
+
+def test_web_is_chosen_last_and_takes_any_url():
+    html = (PAGES / "web" / "store_product.html").read_text(encoding="utf-8")
+    assert choose(_page(html, "https://shop.example.org/item/77")).platform == "web"
+    assert choose(_page(html, "")).platform == "web"
+    # a /products/ page without Shopify markers is not Shopify
+    assert choose(_page(html, "https://shop.example.org/products/zapatilla")).platform == "web"
+
+
+def test_page_without_a_product_is_not_web():
+    with pytest.raises(NoParser):
+        extract(_page(_ld({"@type": "Organization", "name": "X"})))
+
+
+def test_product_without_id_uses_its_url_and_unknowns_stay_null():
+    html = _ld({"@context": "https://schema.org", "@type": "Product", "name": "Lámpara",
+                "offers": {"@type": "Offer", "price": "12", "priceCurrency": "usd"}})
+    rec = extract(_page(html, "https://lamparas.example/p/lampara"))[0]
+    assert rec.id == "https://lamparas.example/p/lampara" and rec.url == rec.id
+    assert rec.price.model_dump() == {"amount": "12", "currency": "USD"}
+    assert rec.availability is None and rec.condition is None and rec.rating is None and rec.review_count is None
+    assert rec.brand is None and rec.images == [] and rec.price_max is None
+
+
+def test_wrong_types_in_json_ld_give_nulls_not_crashes():
+    html = _ld({"@type": "Product", "name": "Cosa", "sku": ["x"], "brand": 5, "image": {"url": 3},
+                "aggregateRating": {"ratingValue": "muy bien", "reviewCount": "muchas"},
+                "offers": [{"price": None, "priceCurrency": 7}, "gratis", {"@type": "AggregateOffer", "lowPrice": "n/a"}]})
+    rec = extract(_page(html))[0]
+    assert rec.title == "Cosa" and rec.id == URL
+    assert rec.price is None and rec.rating is None and rec.review_count is None and rec.brand is None
+    assert rec.images == []
+
+
+def test_schema_org_enums():
+    assert schema_org.availability("https://schema.org/InStock") == "in_stock"
+    assert schema_org.availability("http://schema.org/SoldOut") == "out_of_stock"
+    assert schema_org.availability("https://schema.org/PreOrder") is None
+    assert schema_org.condition("https://schema.org/RefurbishedCondition") == "refurbished"
+    assert schema_org.condition("NewCondition") == "new"
+    assert schema_org.condition("https://schema.org/DamagedCondition") == "used"
+    assert schema_org.condition(None) is None
+
+
+def test_product_group_merges_with_its_product():
+    group = {"@type": "ProductGroup", "name": "Taza", "url": "https://t.example/products/taza", "productGroupID": "55",
+             "aggregateRating": {"ratingValue": 4.5, "reviewCount": 3},
+             "hasVariant": [{"@type": "Product", "offers": {"price": "10.00", "priceCurrency": "EUR"}},
+                            {"@type": "Product", "offers": {"price": "14.00", "priceCurrency": "EUR"}}]}
+    product = {"@type": "Product", "name": "Taza", "url": "https://t.example/products/taza",
+               "offers": {"price": "10.00", "priceCurrency": "EUR"}}
+    merged = schema_org.products([product, group])
+    assert len(merged) == 1
+    fields = schema_org.listing_fields(merged[0])
+    assert fields["rating"] == 4.5 and fields["review_count"] == 3 and fields["price_max"] is None
+    alone = schema_org.listing_fields(schema_org.products([group])[0])  # the group alone: its variants' range
+    assert alone["price"].amount == "10" and alone["price_max"].amount == "14"
