@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from w3lib.url import safe_url_string
+
 
 class HarError(Exception):
     """A HAR file that is missing, unreadable or not a HAR: replay refuses to start."""
@@ -28,8 +30,8 @@ class HarResponse:
 
 
 def _norm(url: str) -> str:
-    """URLs compare without fragment."""
-    parts = urlsplit(url)
+    """URLs compare as a browser sends them: percent-encoded, without fragment."""
+    parts = urlsplit(safe_url_string(url))
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
@@ -85,6 +87,7 @@ def entry(url: str, body: bytes | str, mime: str = "text/html; charset=utf-8", s
     """One HAR entry serving ``body`` at ``url`` (what fixtures are composed of).
 
     ``post_data``: the request body of a POST (Playwright's replay matches it exactly)."""
+    url = safe_url_string(url)  # as the browser will ask for it ("/popular/наушники" -> "%D0%BD...")
     raw = body.encode("utf-8") if isinstance(body, str) else body
     try:
         text, encoding = raw.decode("utf-8"), None
