@@ -33,13 +33,16 @@ class CrawlResult:
 
 
 def crawl(platform: str, har: str | Path | None, tmp_path: Path, settings: dict | None = None, timeout: int = 240,
-          **args: str) -> CrawlResult:
+          own_browser: bool = False, **args: str) -> CrawlResult:
+    """``own_browser``: launch a browser for this crawl instead of using the session's shared one."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, "-m", "scrapy", "crawl", platform, "-O", str(out),
            "-s", "STORE_URI=%s" % (tmp_path / "store"), "-s", "LOG_LEVEL=INFO"]
     if har is not None:
         cmd += ["-s", "REPLAY_HAR=%s" % har]
+    if os.environ.get("CRAWLER_TEST_CDP_URL") and not own_browser:
+        cmd += ["-s", "PLAYWRIGHT_CDP_URL=%s" % os.environ["CRAWLER_TEST_CDP_URL"]]  # the session's shared Chromium
     for key, value in (settings or {}).items():
         cmd += ["-s", "%s=%s" % (key, value)]
     for key, value in args.items():

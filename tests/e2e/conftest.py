@@ -1,0 +1,57 @@
+"""One Chromium for the whole end-to-end session: every `scrapy crawl` of the tests connects to it
+over CDP (PLAYWRIGHT_CDP_URL) instead of launching its own. Each crawl still gets fresh contexts,
+closed when it ends. Set CRAWLER_TEST_OWN_BROWSER=1 to let every crawl launch its own instead."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from crawler.browser import CHROMIUM_ARGS, choose_browser, playwright_browser
+
+
+def _executable() -> str | None:
+    path, source = choose_browser()
+    if path:
+        return path
+    return playwright_browser()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_browser():
+    if os.environ.get("CRAWLER_TEST_OWN_BROWSER") == "1":
+        yield None
+        return
+    executable = _executable()
+    profile = tempfile.mkdtemp(prefix="crawler-test-chromium-")
+    proc = subprocess.Popen([executable, "--headless=new", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
+                             "--user-data-dir=%s" % profile, "--disable-dev-shm-usage", *CHROMIUM_ARGS, "about:blank"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    endpoint = None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and endpoint is None:
+        line = proc.stderr.readline()
+        match = re.search(r"DevTools listening on (ws://\S+)", line or "")
+        if match:
+            endpoint = match.group(1)
+        elif not line and proc.poll() is not None:
+            break
+    if endpoint is None:
+        proc.kill()
+        pytest.fail("could not start the shared Chromium for the end-to-end tests")
+    os.environ["CRAWLER_TEST_CDP_URL"] = endpoint
+    try:
+        yield endpoint
+    finally:
+        os.environ.pop("CRAWLER_TEST_CDP_URL", None)
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(profile, ignore_errors=True)
