@@ -262,6 +262,14 @@ class PlatformSpider(scrapy.Spider):
 
     def records_of(self, response: Response, screenshot: bytes | None):
         stats = self.crawler.stats
+        refused = self.network_guard.refusal(response.url) if not self.network_guard.replay else None
+        if refused:
+            # Playwright routes do not see the hops of a redirect chain: the final URL is checked here,
+            # and a page that ended somewhere it may not go is discarded
+            stats.inc_value("guard/refused_redirect")
+            logger.error("%s: the page ended at %s, which the network guard refuses (%s); discarded",
+                         response.request.url, response.url, refused)
+            return
         stats.inc_value("pages/%s" % response.meta.get("role", "url"))
         if response.status in (403, 429):
             yield from self.blocked(response, "http_%d" % response.status)

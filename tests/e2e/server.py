@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 
 class LocalServer:
@@ -23,7 +24,8 @@ class LocalServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 if length:
                     self.rfile.read(length)
-                status, headers, body = server.routes.get(url) or server.routes.get(self.path) or (404, {}, b"not here")
+                path = urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
+                status, headers, body = server.routes.get(url) or server.routes.get(path) or (404, {}, b"not here")
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)

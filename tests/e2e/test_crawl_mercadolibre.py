@@ -36,7 +36,8 @@ def test_search_follows_results_to_item_pages(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     cards, items = _by_source(result, "https://listado.mercadolibre.com.mx/tenis-futbol-rapido")
     ids = ["MLM2200000001", "MLM3300000002", "MLM3300000003"]
-    assert sorted(cards) == sorted(items) == ids  # the ad, the catalog card and the articulo card, each followed once
+    # the ad, the catalog card and the articulo card, each followed once
+    assert sorted(cards) == sorted(items) == ids, result.stderr[-3000:]
     assert all(r["query"] == "tenis futbol rapido" for r in result.records)
     assert cards["MLM2200000001"]["signals"] == {"sponsored": True} and cards["MLM2200000001"]["seller"] is None
     assert all(c["evidence"] is None and c["sold_count"] is None for c in cards.values())  # list page: plain request

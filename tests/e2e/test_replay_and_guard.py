@@ -74,3 +74,25 @@ def test_no_target_is_a_one_line_error(tmp_path):
 def test_unknown_platform(tmp_path):
     result = crawl("myspace", None, tmp_path, url=VIDEO_URL)
     assert result.returncode == exitcodes.BAD_CONFIG and "unknown platform" in result.stderr
+
+
+def test_redirect_to_a_private_address_is_never_followed_by_plain_requests(tmp_path):
+    api = "http://weibo.com/ajax/statuses/mymblog?uid=1&page=1&feature=0"
+    with LocalServer() as target, LocalServer({api: (302, {"Location": target.url + "/latest/meta-data/"}, b"")}) as proxy:
+        result = crawl("weibo", None, tmp_path, url=api, settings={"PROXIES": proxy.url})
+        assert target.requests == []  # the redirect hop to 127.0.0.1 was refused before it was sent
+    assert result.returncode != 0 and result.records == []
+    assert "'guard/refused': 1" in result.stderr
+
+
+def test_browser_page_that_ends_at_a_private_address_is_discarded(tmp_path):
+    url = "http://www.tiktok.com/@glowshop.demo/video/7400000000000000001"
+    page = (PAGES / "tiktok" / "video_page.html").read_bytes()
+    with LocalServer() as proxy:
+        proxy.routes[url] = (302, {"Location": proxy.url + "/secret"}, b"")
+        proxy.routes["/secret"] = (200, {"Content-Type": "text/html"}, page)
+        result = crawl("tiktok", None, tmp_path, url=url, settings={"PROXIES": proxy.url}, own_browser=True)
+    # Playwright's routes do not see every hop of a redirect chain, so the hop itself may happen;
+    # what the page showed there is discarded and counted, never turned into records
+    assert result.records == [] and result.returncode != 0
+    assert "'guard/refused_redirect': 1" in result.stderr
