@@ -10,6 +10,7 @@ A platform spider (``spiders/<platform>.py``) only declares how the platform wor
 - ``follow_kinds``: record kinds found on listing pages whose detail page says more
   (they are followed once each, up to ``max_items``);
 - ``browser``: False for platforms whose data is already in the server HTML;
+  ``plain_pages``: a regex of the URLs fetched without it (list pages that keep no screenshot);
 - ``allow_target_hosts``: for stores on their own domains (Shopify, ``web``), the network
   guard also allows the hosts of the given URLs (never private addresses).
 
@@ -65,6 +66,8 @@ class PlatformSpider(scrapy.Spider):
     scroll_wait_ms: int = 800
     follow_kinds: tuple[str, ...] = ()
     browser: bool = True
+    # URLs whose data is in the server HTML and that keep no screenshot: fetched without the browser
+    plain_pages: str | None = None
     # stores that live on their own domains (Shopify, any schema.org store): the guard also allows the targets' hosts
     allow_target_hosts: bool = False
     blocked_resource_types: tuple[str, ...] | None = None
@@ -206,7 +209,10 @@ class PlatformSpider(scrapy.Spider):
                               dont_filter=bool(attempt) or role != "detail")
 
     def uses_browser(self, url: str) -> bool:
-        """JSON APIs are fetched without a browser (a browser would wrap them in HTML)."""
+        """JSON APIs are fetched without a browser (a browser would wrap them in HTML), and so are
+        the spider's ``plain_pages``."""
+        if self.plain_pages and re.search(self.plain_pages, url):
+            return False
         return self.browser and not API_URL.search(url)
 
     def query_for(self, url: str) -> str | None:

@@ -38,6 +38,7 @@ class AmazonSpider(PlatformSpider):
     allowed_domains = MARKETPLACES + SHORT_LINKS
     cdn_domains = ["media-amazon.com", "ssl-images-amazon.com", "images-amazon.com"]
     follow_kinds = ("listing",)
+    plain_pages = LIST_PAGE.pattern  # search and storefront cards are in the server HTML; no screenshot kept
 
     def search_url(self, query):
         return "https://www.amazon.com/s?k=%s" % quote_plus(query)
@@ -45,6 +46,3 @@ class AmazonSpider(PlatformSpider):
     def account_url(self, handle):
         return "https://www.amazon.com/s?me=%s" % quote(handle, safe="")
 
-    def uses_browser(self, url):
-        """The browser for detail pages (evidence screenshot); plain requests for search and storefront pages."""
-        return super().uses_browser(url) and not LIST_PAGE.search(url)

@@ -40,15 +40,13 @@ class DouyinSpider(PlatformSpider):
                     r"/aweme/v1/web/search/item/", r"/aweme/v1/web/aweme/post/", r"/aweme/v1/web/user/profile/other/"]
     scrolls = 2
     follow_kinds = ()
+    plain_pages = SHARE_PAGE.pattern  # share pages carry the post in the server HTML
 
     def search_url(self, query):
         return "https://www.douyin.com/search/%s" % quote(query, safe="")
 
     def account_url(self, handle):
         return "https://www.douyin.com/user/%s" % quote(handle, safe="")
-
-    def uses_browser(self, url):
-        return not SHARE_PAGE.match(url) and super().uses_browser(url)
 
     def page_request(self, url, role, query=None, attempt=0, **meta):
         request = super().page_request(url, role, query=query, attempt=attempt, **meta)

@@ -39,6 +39,7 @@ class EbaySpider(PlatformSpider):
     # images, static assets, the item description iframe
     cdn_domains = ["ebayimg.com", "ebaystatic.com", "ebaydesc.com"]
     follow_kinds = ("listing",)
+    plain_pages = LIST_PAGE.pattern  # list pages: cards in the server HTML, no screenshot kept
 
     def search_url(self, query):
         return "https://www.ebay.com/sch/i.html?_nkw=%s" % quote_plus(query)
@@ -46,6 +47,3 @@ class EbaySpider(PlatformSpider):
     def account_url(self, handle):
         return "https://www.ebay.com/sch/i.html?_ssn=%s" % quote_plus(handle, safe="*")
 
-    def uses_browser(self, url):
-        """The browser for item pages (evidence screenshot); plain requests for list pages."""
-        return super().uses_browser(url) and not LIST_PAGE.search(url)

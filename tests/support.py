@@ -33,3 +33,18 @@ def one(records: list, kind: str, id_: str | None = None):
     matches = [r for r in records if r.kind == kind and (id_ is None or r.id == id_)]
     assert len(matches) == 1, "expected one %s %s, got %d of %d records" % (kind, id_ or "", len(matches), len(records))
     return matches[0]
+
+
+def wrong_types(value, depth=0):
+    """Every scalar of a JSON value swapped for one of another type (ints become words, strings lists)."""
+    if isinstance(value, dict):
+        return {k: wrong_types(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [wrong_types(v, depth + 1) for v in value]
+    if isinstance(value, bool) or value is None:
+        return "yes"
+    if isinstance(value, (int, float)):
+        return "many"
+    if isinstance(value, str):
+        return [value] if depth % 2 else {"v": value}
+    return value

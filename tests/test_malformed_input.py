@@ -13,7 +13,7 @@ import pytest
 from crawler.errors import ExtractionError, NoParser
 from crawler.extract import extract
 from crawler.page import Page
-from tests.support import PAGES
+from tests.support import PAGES, wrong_types
 
 
 def _fixtures():
@@ -37,19 +37,6 @@ def _outcome(body: bytes, url: str, platform: str | None = None):
         return exc
 
 
-def _wrong_types(value, depth=0):
-    """Every scalar swapped for a value of another type (ints become words, strings lists)."""
-    if isinstance(value, dict):
-        return {k: _wrong_types(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_wrong_types(v, depth + 1) for v in value]
-    if isinstance(value, bool) or value is None:
-        return "yes"
-    if isinstance(value, (int, float)):
-        return "many"
-    if isinstance(value, str):
-        return [value] if depth % 2 else {"v": value}
-    return value
 
 
 def test_there_is_a_fixture_for_every_parser():
@@ -99,7 +86,7 @@ def test_another_platforms_page_is_not_read_as_this_one(platform, path, url):
                          ids=[i for i, f in zip(IDS, FIXTURES) if f[1].suffix == ".json"])
 def test_json_with_wrong_types_never_crashes(platform, path, url):
     data = json.loads(path.read_text(encoding="utf-8"))
-    result = _outcome(json.dumps(_wrong_types(data)).encode(), url)
+    result = _outcome(json.dumps(wrong_types(data)).encode(), url)
     if isinstance(result, list):
         for record in result:
             assert record.id and record.id not in ("many", "yes"), "no invented id"

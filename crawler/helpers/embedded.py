@@ -76,9 +76,8 @@ def _balanced_end(text: str, start: int) -> int | None:
     return None
 
 
-def js_assignment(text: str, name: str) -> Any:
-    """The object literal assigned to ``name`` (e.g. ``window.__INITIAL_STATE__``), or None."""
-    pattern = re.compile(r"%s\s*=\s*(?=[{\[])" % re.escape(name).replace(r"window\.", r"(?:window\.)?"))
+def _first_literal(text: str, pattern: re.Pattern) -> Any:
+    """The first JS object/array literal, right after a match of ``pattern``, that parses (JSON or JS)."""
     for match in pattern.finditer(text):
         end = _balanced_end(text, match.end())
         if end is None:
@@ -93,6 +92,11 @@ def js_assignment(text: str, name: str) -> Any:
         except ValueError:
             continue
     return None
+
+
+def js_assignment(text: str, name: str) -> Any:
+    """The object literal assigned to ``name`` (e.g. ``window.__INITIAL_STATE__``), or None."""
+    return _first_literal(text, re.compile(r"%s\s*=\s*(?=[{\[])" % re.escape(name).replace(r"window\.", r"(?:window\.)?")))
 
 
 def json_scripts(sel: Selector, contains: str | None = None) -> Iterator[Any]:
@@ -148,18 +152,4 @@ def meta_tags(sel: Selector) -> dict[str, str]:
 def js_property(text: str, key: str) -> Any:
     """The object/array literal that follows ``key:`` inside a script (``'colorImages': {...}``,
     ``"initial": [...]``, quoted or not), or None. The first occurrence that parses wins."""
-    pattern = re.compile(r"""(?:(?<=[\s{,])|^)(['"]?)%s\1\s*:\s*(?=[{\[])""" % re.escape(key))
-    for match in pattern.finditer(text):
-        end = _balanced_end(text, match.end())
-        if end is None:
-            continue
-        literal = _UNDEFINED.sub("null", text[match.end():end])
-        try:
-            return json.loads(literal)
-        except ValueError:
-            pass
-        try:
-            return chompjs.parse_js_object(literal)
-        except ValueError:
-            continue
-    return None
+    return _first_literal(text, re.compile(r"""(?:(?<=[\s{,])|^)(['"]?)%s\1\s*:\s*(?=[{\[])""" % re.escape(key)))

@@ -1,4 +1,4 @@
-"""Etsy listing pages: ``www.etsy.com[/<lang>]/listing/<id>/<slug>``.
+"""Etsy listing pages ``www.etsy.com[/<lang>]/listing/<id>/<slug>``, search results and shop pages.
 
 Where the data is:
 - JSON-LD ``Product``: ``sku`` = listing id, ``name``, ``description``, images as
@@ -11,6 +11,9 @@ Where the data is:
   price, displayed in the page language (``<html lang>``) and the buyer's currency.
 - page JSON: ``"shop_id":<id>,"shop_name":"<name>"``.
 
+Search (``/search?q=``, ``/market/<term>``) and shop pages (``/shop/<name>``): see
+``EtsySearchParser`` (result cards with ``data-listing-id`` + the JSON-LD ``ItemList``).
+
 Trap: ``<meta property="product:price:amount">`` and the page JSON's
 ``listing_price`` are the seller's base price in the SHOP's currency (49.99
 USD), not what this buyer pays: never read.
@@ -22,9 +25,13 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from urllib.parse import unquote
+
 from crawler.helpers.money import parse_money
-from crawler.helpers.paths import as_str
-from crawler.helpers.schema_org import canonical_url, listing_fields, product_id, product_url, products, text
+from crawler.helpers.paths import as_digits, as_str, find_dicts
+from crawler.helpers.schema_org import (canonical_url, images, is_product, listing_fields, product_id, product_url, products,
+                                        text)
+from crawler.helpers.text import absolute_url
 from crawler.page import Page
 from crawler.parsers.base import Parser
 from crawler.registry import register
@@ -118,3 +125,127 @@ class EtsyListingParser(Parser):
         if original is None or original.currency != price.currency:
             return None
         return original if Decimal(original.amount) > Decimal(price.amount) else None
+
+
+_LIST_PAGE = r"^https?://(?:www\.)?etsy\.com/(?:[a-z]{2}(?:-[a-zA-Z]{2})?/)?(?:search|market/[^/?#]+|shop/[^/?#]+)"
+_SHOP_PATH = re.compile(r"etsy\.com/(?:[a-z]{2}(?:-[a-zA-Z]{2})?/)?shop/([^/?#]+)")
+_CARD = ('//*[@data-listing-id][descendant-or-self::a[contains(@href, "/listing/")]]')
+_STRUCK = 'contains(concat(" ", normalize-space(@class), " "), " wt-text-strikethrough ")'
+
+
+@register
+class EtsySearchParser(Parser):
+    """Search results (``/search?q=``, ``/market/<term>``) and a shop's listings (``/shop/<name>``).
+
+    Where the data is: the result cards (any element with ``data-listing-id`` holding a link to
+    ``/listing/<id>/<slug>``: title in the link's ``title`` / the card heading, the price as
+    ``currency-symbol`` + ``currency-value`` with the strike-through original apart, the shop id in
+    ``data-shop-id``) and the JSON-LD ``ItemList`` of ``Product`` (exact price and currency, the
+    shop as ``brand``, rating, image), matched to the cards by listing id. On a shop page every
+    card is that shop's. Cards are followed to their listing pages for the rest."""
+    platform = "etsy"
+    page_type = "search"
+    url_pattern = _LIST_PAGE
+
+    def accepts(self, page: Page) -> bool:
+        return not page.is_json and bool(_MARKERS.search(page.text))
+
+    def sniff(self, page: Page) -> bool:
+        if page.is_json or not _MARKERS.search(page.text):
+            return False
+        return any("ItemList" in str(i.get("@type")) for i in page.jsonld) and bool(page.sel.xpath(_CARD))
+
+    def parse(self, page: Page) -> Iterator:
+        by_id = self._jsonld_by_id(page)
+        cards: dict[str, object] = {}
+        for card in page.sel.xpath(_CARD):
+            listing_id = as_str(card.attrib.get("data-listing-id"))
+            if listing_id and listing_id.isdigit() and listing_id not in cards:
+                cards[listing_id] = card
+        if not cards and not by_id:
+            if page.sel.xpath('//*[@data-search-results-container or @data-listings-container]'):
+                return  # the page says it has no results
+            raise self.changed("neither listing cards (data-listing-id) nor a JSON-LD ItemList found")
+        shop = _SHOP_PATH.search(page.url or "")
+        shop_name = unquote(shop.group(1)) if shop else None
+        lang = (page.sel.xpath("/html/@lang").get() or "").replace("-", "_") or None
+        for listing_id in list(cards) + [i for i in by_id if i not in cards]:
+            yield self._record(page, listing_id, cards.get(listing_id), by_id.get(listing_id), shop_name, lang)
+
+    @staticmethod
+    def _jsonld_by_id(page: Page) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        lists = [i for i in page.jsonld if "ItemList" in str(i.get("@type"))]
+        for node in products(page.jsonld) + [d for d in find_dicts(lists, is_product)]:
+            listing_id = EtsyListingParser._listing_id(product_url(node))
+            if listing_id and text(node.get("name")) and listing_id not in out:
+                out[listing_id] = node
+        return out
+
+    def _record(self, page: Page, listing_id: str, card, node: dict | None, shop_name: str | None, lang: str | None):
+        fields = listing_fields(node, base_url="https://www.etsy.com/", currency=None) if node else {}
+        link = None
+        if card is not None:
+            link = card.xpath('descendant-or-self::a[contains(@href, "/listing/")]/@href').get()
+        url = product_url(node) if node else None
+        url = (url or absolute_url(link, "https://www.etsy.com/") or "https://www.etsy.com/listing/%s" % listing_id)
+        url = url.split("?")[0].split("#")[0]
+        title = fields.get("title")
+        price, original = fields.get("price"), fields.get("original_price")
+        shop_id = None
+        if card is not None:
+            title = title or self._card_title(card)
+            shown = self._card_money(card, "not(ancestor-or-self::*[%s])" % _STRUCK, price, lang)
+            price = price or shown
+            struck = self._card_money(card, "ancestor-or-self::*[%s]" % _STRUCK, price or shown, lang)
+            original = original or _above(struck, price)
+            shop_id = as_digits(card.attrib.get("data-shop-id")) or \
+                as_digits(card.xpath("descendant::*/@data-shop-id").get())
+        seller_name = text(node.get("brand")) if node else None
+        seller_name = seller_name or shop_name
+        brand = fields.get("brand")
+        if brand and brand == seller_name:
+            brand = None  # Etsy's "brand" is the shop
+        seller = {"id": shop_id, "handle": seller_name, "name": seller_name,
+                  "url": "https://www.etsy.com/shop/%s" % seller_name if seller_name else None} \
+            if shop_id or seller_name else None
+        return self.record(
+            page, "listing", extractor="jsonld" if node else "dom",
+            id=listing_id,
+            url=url,
+            title=title,
+            price=price,
+            price_max=fields.get("price_max"),
+            original_price=original,
+            seller=seller,
+            rating=fields.get("rating"),
+            review_count=fields.get("review_count"),
+            availability=fields.get("availability"),
+            brand=brand,
+            images=fields.get("images") or images(card.xpath(".//img/@src").getall()[:1] if card is not None else []),
+        )
+
+    @staticmethod
+    def _card_title(card) -> str | None:
+        heading = " ".join(card.xpath("(.//h2|.//h3)[1]//text()").getall()).strip()
+        return heading or as_str(card.xpath('descendant-or-self::a[contains(@href, "/listing/")]/@title').get())
+
+    @staticmethod
+    def _card_money(card, where: str, reference, lang: str | None):
+        """The card's first ``currency-value`` matching ``where``, with its ``currency-symbol``."""
+        value = card.xpath('.//*[contains(concat(" ", normalize-space(@class), " "), " currency-value ")][%s]' % where)
+        if not value:
+            return None
+        amount = " ".join(value[0].xpath(".//text()").getall()).strip()
+        symbol = " ".join(value[0].xpath('preceding-sibling::*[contains(@class, "currency-symbol")][1]//text()'
+                                         ).getall()).strip()
+        found = parse_money("%s%s" % (symbol, amount), reference.currency if reference else None, lang)
+        if found is None or (reference is not None and found.currency != reference.currency):
+            return None
+        return found
+
+
+def _above(candidate, price):
+    if candidate is None or price is None or candidate.currency != price.currency:
+        return None
+    return candidate if Decimal(candidate.amount) > Decimal(price.amount) else None

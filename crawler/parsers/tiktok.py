@@ -442,6 +442,11 @@ class _ApiParser(Parser):
             raise self.changed("%s is not a list" % self.list_key)
         return items
 
+    def parse(self, page: Page) -> Iterator:
+        """The records of every item in ``list_key`` (subclasses with other shapes override this)."""
+        for item in self.items(page, self.data(page)):
+            yield from self.item_records(page, item)
+
     def item_records(self, page: Page, item: Any) -> Iterator:
         if not isinstance(item, dict):
             return
@@ -462,10 +467,6 @@ class TikTokPostListParser(_ApiParser):
     url_pattern = _API + r"(?:post|favorite|story|recommend|related|challenge)/item_list/?(?:[?#]|$)"
     list_key = "itemList"
 
-    def parse(self, page: Page) -> Iterator:
-        for item in self.items(page, self.data(page)):
-            yield from self.item_records(page, item)
-
 
 @register
 class TikTokSearchItemsParser(_ApiParser):
@@ -475,10 +476,6 @@ class TikTokSearchItemsParser(_ApiParser):
     page_type = "search_items"
     url_pattern = _API + r"search/item/full/?(?:[?#]|$)"
     list_key = "item_list"
-
-    def parse(self, page: Page) -> Iterator:
-        for item in self.items(page, self.data(page)):
-            yield from self.item_records(page, item)
 
 
 @register

@@ -9,7 +9,7 @@ from crawler.errors import BlockedPage, ExtractionError, PageChanged
 from crawler.extract import extract
 from crawler.page import Page
 from crawler.registry import choose
-from tests.support import PAGES, fixture_records, one
+from tests.support import PAGES, fixture_records, one, wrong_types
 
 SHARE_VIDEO = "https://www.iesdouyin.com/share/video/7600000000000000011/"
 SHARE_NOTE = "https://www.iesdouyin.com/share/note/7600000000000000022/"
@@ -167,18 +167,6 @@ def test_url_patterns():
     assert choose(Page(url="", body=body)).name == "douyin/share_page"
 
 
-def _wrong_types(value, depth=0):
-    if isinstance(value, dict):
-        return {k: _wrong_types(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_wrong_types(v, depth + 1) for v in value]
-    if isinstance(value, bool) or value is None:
-        return "yes"
-    if isinstance(value, (int, float)):
-        return "many"
-    if isinstance(value, str):
-        return [value] if depth % 2 else {"v": value}
-    return value
 
 
 def _negative(state: dict) -> dict:
@@ -186,7 +174,7 @@ def _negative(state: dict) -> dict:
     return json.loads(re.sub(r'("(?:duration|digg_count|diggCount|create_time|createTime)": ?)(\d+)', r"\1-\2", text))
 
 
-@pytest.mark.parametrize("mutate", [_wrong_types, _negative])
+@pytest.mark.parametrize("mutate", [wrong_types, _negative])
 @pytest.mark.parametrize("name,url", [("share_video.html", SHARE_VIDEO), ("share_note.html", SHARE_NOTE),
                                       ("web_video_render_data.html", WEB_VIDEO)])
 def test_odd_state_never_crashes(mutate, name, url):

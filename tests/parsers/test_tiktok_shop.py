@@ -8,7 +8,7 @@ from crawler.errors import BlockedPage, ExtractionError, PageChanged
 from crawler.extract import extract
 from crawler.page import Page
 from crawler.registry import choose
-from tests.support import PAGES, fixture_records, one, page_from
+from tests.support import PAGES, fixture_records, one, page_from, wrong_types
 
 URL = "https://www.tiktok.com/shop/pdp/cotton-crew-socks-6-pack-by-sockhaus/1729000000000000001?source=ecommerce_mall"
 FIXTURE = PAGES / "tiktok_shop" / "pdp_socks.html"
@@ -138,22 +138,10 @@ def test_captcha_page_is_blocked(title, padding):
     assert info.value.reason == "captcha"
 
 
-def _wrong_types(value, depth=0):
-    if isinstance(value, dict):
-        return {k: _wrong_types(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_wrong_types(v, depth + 1) for v in value]
-    if isinstance(value, bool) or value is None:
-        return "yes"
-    if isinstance(value, (int, float)):
-        return "many"
-    if isinstance(value, str):
-        return [value] if depth % 2 else {"v": value}
-    return value
 
 
 @pytest.mark.parametrize("mutate", [
-    _wrong_types,
+    wrong_types,
     lambda r: json.loads(json.dumps(r).replace('"12.99"', '"-4"').replace("4.7", "9.5").replace("1288", "-3")),
     lambda r: {"loaderData": {"x": {"page_config": {"components_map": [{"component_data": {"product_info": {
         "product_id": 17290, "product_base": {"price": "cheap", "images": "none"}, "skus": "many"}}}]}}}},
@@ -291,7 +279,7 @@ def test_captcha_on_a_store_or_search_url_is_blocked():
 @pytest.mark.parametrize("name,url", [("store_sockhaus.html", STORE_URL), ("search_crew_socks.html", SEARCH_URL)])
 def test_odd_card_state_never_crashes(name, url):
     try:
-        records = extract(_cards_page(name, url, _wrong_types))
+        records = extract(_cards_page(name, url, wrong_types))
     except ExtractionError:
         return
     for record in records:
