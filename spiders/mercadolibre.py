@@ -1,7 +1,94 @@
-"""Spider for mercadolibre: fetches the given URLs and reads them with the mercadolibre parsers."""
-from crawler.spider import PlatformSpider
+"""Mercado Libre / Mercado Livre (every country site): items, searches and a seller's items.
+
+Mercado Libre renders everything the parsers read (crawler/parsers/mercadolibre.py) into the
+server HTML: the search cards and the item page are in ``<script id="__PRELOADED_STATE__">``
+plus JSON-LD. So the page type decides the path:
+
+- search (``-a query=TERM``: ``listado.mercadolibre.<site>/<term-with-hyphens>``; Brazil:
+  ``lista.mercadolivre.com.br/...``) and a seller's items (``-a account=<seller id>``:
+  ``listado.mercadolibre.<site>/_CustId_<seller id>``, the search filtered to that seller):
+  **plain requests**. The cards are in the HTML as served; a browser would add seconds per page
+  and nothing to read, and no evidence is kept for list pages. Each result is followed once to
+  its item page, which alone has the seller (id and name), the sold count ("+5 mil vendidos"),
+  the condition, the description and the item's own rating.
+- item (``-a url=https://articulo.mercadolibre.com.mx/MLM-<digits>-...``, catalog pages
+  ``www.mercadolibre.com.mx/.../p/MLM<digits>``, and the followed results): **the browser**, only
+  because a detail page's evidence includes a full-page screenshot, which needs a rendered page.
+  The record itself comes from the same server HTML.
+
+Site: ``-a site=com.mx`` (the default), ``com.ar``, ``com.br`` (Mercado Livre), ``cl``, ``com.co``,
+``com.uy``, ``com.pe``, ``com.ve``, ``com.ec`` ... (a country code such as ``ar`` or a site id such
+as ``MLA`` works too), or the ``MERCADOLIBRE_SITE`` setting; it decides where a bare query or seller
+id goes. URL targets work on every site as they are.
+
+The seller's account is given by its numeric id (the ``seller.id`` of an item record), or as a
+listado URL (``-a account=https://listado.mercadolibre.com.ar/_CustId_123``). The seller's store
+page (``/pagina/<nick>``, ``/tienda/<nick>``) is not read: no parser understands it, so a nickname
+is rejected with one line.
+"""
+import re
+from urllib.parse import quote
+
+from crawler.parsers.mercadolibre import DOMAIN_SITE
+from crawler.spider import PlatformSpider, TargetError
+
+DEFAULT_SITE = "com.mx"
 
 
-class Spider(PlatformSpider):
-    name = "mercadolibre"
-    platform = "mercadolibre"
+def _host(site: str, sub: str) -> str:
+    """``listado.mercadolibre.com.mx``; Brazil: ``lista.mercadolivre.com.br``."""
+    if site == "com.br":
+        return "%s.mercadolivre.com.br" % {"listado": "lista", "articulo": "produto"}.get(sub, sub)
+    return "%s.mercadolibre.%s" % (sub, site)
+
+
+# every site the parser knows: com.mx, com.ar, com.br (mercadolivre) ...
+SITES = sorted(DOMAIN_SITE)
+# aliases: "com.ar", "ar", "MLA", "mercadolibre.com.ar"
+ALIASES = {**{s: s for s in SITES}, **{s.split(".")[-1]: s for s in SITES}, **{v.lower(): k for k, v in DOMAIN_SITE.items()}}
+# list pages (search, a seller's items): the server HTML is enough
+LIST_PAGE = re.compile(r"^https?://(?:listado\.mercadolibre|lista\.mercadolivre)\.")
+
+
+def site_of(value: str) -> str | None:
+    site = value.strip().lower()
+    for prefix in ("https://", "http://", "www.", "mercadolibre.", "mercadolivre."):
+        site = site[len(prefix):] if site.startswith(prefix) else site
+    return ALIASES.get(site.strip("/."))
+
+
+class MercadoLibreSpider(PlatformSpider):
+    name = platform = "mercadolibre"
+    allowed_domains = ["mercadolibre.%s" % s for s in SITES if s != "com.br"] + ["mercadolivre.com.br"]
+    cdn_domains = ["mlstatic.com"]
+    follow_kinds = ("listing",)
+    plain_pages = LIST_PAGE.pattern  # search and seller list pages: cards in the server HTML, no screenshot kept
+
+    @classmethod
+    def check_targets(cls, args):
+        super().check_targets(args)
+        if args.get("site") and site_of(args["site"]) is None:
+            raise TargetError("mercadolibre: unknown -a site=%s; one of: %s" % (args["site"], ", ".join(SITES)))
+        account = (args.get("account") or "").strip()
+        if account and not re.match(r"^https?://", account) and not account.isdigit():
+            raise TargetError("mercadolibre: -a account takes the seller's numeric id (an item's seller.id) or a "
+                              "listado _CustId_ URL; store pages by nickname (%s) are not supported" % account)
+
+    @property
+    def site(self) -> str:
+        value = self.__dict__.get("site_arg") or self.settings.get("MERCADOLIBRE_SITE") or DEFAULT_SITE
+        site = site_of(value)
+        if site is None:
+            raise TargetError("mercadolibre: unknown site %r; one of: %s" % (value, ", ".join(SITES)))
+        return site
+
+    def __init__(self, *args, site: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site_arg = site
+
+    def search_url(self, query):
+        term = re.sub(r"\s+", "-", query.strip().lower())
+        return "https://%s/%s" % (_host(self.site, "listado"), quote(term))
+
+    def account_url(self, handle):
+        return "https://%s/_CustId_%s" % (_host(self.site, "listado"), quote(handle))

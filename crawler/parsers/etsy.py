@@ -24,13 +24,20 @@ import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-
 from urllib.parse import unquote
 
 from crawler.helpers.money import parse_money
 from crawler.helpers.paths import as_digits, as_str, find_dicts
-from crawler.helpers.schema_org import (canonical_url, images, is_product, listing_fields, product_id, product_url, products,
-                                        text)
+from crawler.helpers.schema_org import (
+    canonical_url,
+    images,
+    is_product,
+    listing_fields,
+    product_id,
+    product_url,
+    products,
+    text,
+)
 from crawler.helpers.text import absolute_url
 from crawler.page import Page
 from crawler.parsers.base import Parser

@@ -67,3 +67,73 @@ def test_a_non_etsy_page_on_an_etsy_url_is_not_read():
     html = (PAGES / "web" / "store_product.html").read_text(encoding="utf-8")
     with pytest.raises(NoParser):
         extract(_page(html), "etsy")
+
+
+SEARCH_URL = "https://www.etsy.com/search?q=anillo+luna"
+SHOP_URL = "https://www.etsy.com/shop/LunaPlataStudio"
+
+
+def _search_html(name: str = "search_anillo_luna.html") -> str:
+    return (PAGES / "etsy" / name).read_text(encoding="utf-8")
+
+
+def test_search_cards_joined_with_the_item_list():
+    records = fixture_records("etsy", "search_anillo_luna.html", SEARCH_URL)
+    assert [r.id for r in records] == ["4012345678", "4012345999"]
+    rec = one(records, "listing", "4012345678")
+    assert rec.extractor == "jsonld" and rec.title == "Anillo de plata con luna grabada – regalo"
+    assert rec.url == "https://www.etsy.com/es/listing/4012345678/anillo-de-plata-con-luna-grabada"
+    assert rec.price.model_dump() == {"amount": "1234.5", "currency": "EUR"}  # ItemList offer, exact
+    assert rec.original_price.model_dump() == {"amount": "1543.13", "currency": "EUR"}  # the card's strike-through
+    assert rec.seller.model_dump() == {"id": "55501234", "handle": "LunaPlataStudio", "name": "LunaPlataStudio",
+                                       "url": "https://www.etsy.com/shop/LunaPlataStudio"}
+    assert rec.brand is None and rec.rating == 4.9 and rec.review_count == 1287
+    other = one(records, "listing", "4012345999")
+    assert other.original_price is None and other.rating is None and other.seller.id == "66602345"
+
+
+def test_search_cards_alone_read_from_the_dom():
+    html = re.sub(r'<script type="application/ld\+json">.*?</script>', "", _search_html(), flags=re.S)
+    records = extract(_page(html, SEARCH_URL))
+    rec = one(records, "listing", "4012345678")
+    assert rec.extractor == "dom" and rec.title == "Anillo de plata con luna grabada – regalo"
+    # "1234,50" with the € symbol, read in the page language (es-ES)
+    assert rec.price.model_dump() == {"amount": "1234.5", "currency": "EUR"}
+    assert rec.original_price.model_dump() == {"amount": "1543.13", "currency": "EUR"}
+    assert rec.seller.model_dump() == {"id": "55501234", "handle": None, "name": None, "url": None}
+    assert rec.images == ["https://i.etsystatic.com/55501234/r/il/aa11bb/7000000001/il_340x270.7000000001_abcd.jpg"]
+
+
+def test_shop_page_names_the_seller_of_every_card():
+    records = fixture_records("etsy", "shop_lunaplatastudio.html", SHOP_URL)
+    assert [r.id for r in records] == ["4012345678", "4012345680"]
+    assert all(r.seller.handle == "LunaPlataStudio" and r.seller.id == "55501234" for r in records)
+    assert one(records, "listing", "4012345680").price.model_dump() == {"amount": "42", "currency": "EUR"}
+
+
+def test_search_with_no_results_gives_no_records():
+    html = re.sub(r"<li .*?</li>", "", _search_html(), flags=re.S)
+    html = re.sub(r'<script type="application/ld\+json">.*?</script>', "", html, flags=re.S)
+    assert extract(_page(html.replace("<head>", '<head><link rel="preconnect" href="https://i.etsystatic.com">'),
+                         SEARCH_URL)) == []
+
+
+def test_search_without_cards_or_item_list_is_page_changed():
+    html = '<html><body><img src="https://i.etsystatic.com/x.jpg"><div class="grid"></div></body></html>'
+    with pytest.raises(PageChanged):
+        extract(_page(html, SEARCH_URL))
+
+
+def test_search_card_with_broken_values_is_read_without_them():
+    html = re.sub(r'<script type="application/ld\+json">.*?</script>', "", _search_html(), flags=re.S)
+    html = html.replace('<span class="currency-value">89,00</span>', '<span class="currency-value">gratis</span>')
+    html = html.replace('data-shop-id="66602345"', 'data-shop-id="n/a"')
+    rec = one(extract(_page(html, SEARCH_URL)), "listing", "4012345999")
+    assert rec.price is None and rec.seller is None and rec.title == "Anillo luna creciente en oro 14k"
+
+
+def test_search_and_shop_urls_choose_the_search_parser():
+    html = _search_html()
+    for url in (SEARCH_URL, "https://www.etsy.com/es/search?q=luna", SHOP_URL, "https://www.etsy.com/market/moon_ring"):
+        assert choose(_page(html, url)).name == "etsy/search"
+    assert choose(_page(html, "")).name == "etsy/search"  # sniffed: an ItemList and listing cards
