@@ -16,8 +16,7 @@ def from_stats(stats: dict) -> tuple[int, str]:
     """(exit status, one line naming the cause) for a finished crawl."""
     records = sum(v for k, v in stats.items() if k.startswith("records/"))
     blocked = stats.get("blocked/gave_up", 0)
-    errors = (stats.get("extract/error", 0) + stats.get("pages/failed", 0) + stats.get("log_count/ERROR", 0) * 0
-              + stats.get("spider_exceptions", 0))
+    errors = stats.get("extract/error", 0) + stats.get("pages/failed", 0) + stats.get("spider_exceptions/count", 0)
     if stats.get("store/error"):
         return STORAGE, "records could not be written to the store: %s" % stats.get("store/error")
     if records:

@@ -37,13 +37,13 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 
 from crawler.browser import launch_options
-from crawler.errors import BlockedPage, ExtractionError, NoParser, PageChanged
+from crawler.errors import BlockedPage, ExtractionError
 from crawler.extract import extract_page
 from crawler.middlewares.guard import NetworkGuard
 from crawler.page import Page
 from crawler.records import to_dict
 from crawler.schema import Evidence, utc_now
-from crawler.storage import evidence_key, open_store
+from crawler.storage import evidence_key, writer_for
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class PlatformSpider(scrapy.Spider):
     api_patterns: list[str] = []
     scrolls: int = 0
     scroll_wait_ms: int = 800
+    screenshot_timeout_ms: int = 20_000
     follow_kinds: tuple[str, ...] = ()
     browser: bool = True
     # URLs whose data is in the server HTML and that keep no screenshot: fetched without the browser
@@ -152,7 +153,8 @@ class PlatformSpider(scrapy.Spider):
             hosts = {(urlsplit(u).hostname or "").lower() for u in spider.target_urls}
             spider.network_guard.domains += tuple(sorted(h for h in hosts if h))
         crawler.signals.connect(spider.opened, signal=signals.spider_opened)
-        spider.store = open_store(settings.get("STORE_URI") or "./data")
+        spider.store_writer = writer_for(crawler)  # the crawl's one writer, shared with the pipeline
+        spider.store = spider.store_writer.store
         spider.evidence_enabled = settings.getbool("EVIDENCE_ENABLED", True)
         spider.proxies = settings.getlist("PROXIES")
         spider.block_retry_times = settings.getint("BLOCK_RETRY_TIMES", 2)
@@ -219,27 +221,32 @@ class PlatformSpider(scrapy.Spider):
         return self.query or self.account or (url if url in self.target_urls else None)
 
     async def page_init(self, page, request) -> None:
-        """Before navigation: capture the JSON API responses the page fetches itself.
-        Pages are reused (crawler.middlewares.pagepool): the previous request's listener goes first."""
+        """Before navigation: keep the main document as the server sent it (scripts may rewrite the
+        DOM: a reviews app deleting the theme's JSON-LD) and the JSON API responses the page fetches
+        itself. Pages are reused (crawler.middlewares.pagepool): the previous request's listener goes first."""
         previous = getattr(page, "_crawler_on_response", None)
         if previous is not None:
             page.remove_listener("response", previous)
-            page._crawler_on_response = None
-        if not self.api_patterns:
-            return
         patterns = [re.compile(p) for p in self.api_patterns]
+        documents: list = request.meta.setdefault("server_documents", [])
         captured: list = request.meta.setdefault("api_responses", [])
         pending: list = request.meta.setdefault("api_pending", [])
 
-        async def keep(response) -> None:
+        async def keep(response, into: list) -> None:
             try:
-                captured.append((response.url, response.status, await response.body()))
-            except Exception as exc:  # the page closed first: nothing to keep
-                logger.debug("api response %s lost: %s", response.url, exc)
+                into.append((response.url, response.status, await response.body()))
+            except Exception as exc:  # the page navigated on or closed first: nothing to keep
+                logger.debug("response %s lost: %s", response.url, exc)
 
         def on_response(response) -> None:
-            if any(p.search(response.url) for p in patterns):
-                pending.append(asyncio.ensure_future(keep(response)))
+            try:
+                main = response.frame == page.main_frame and response.request.is_navigation_request()
+            except Exception:  # a detached frame
+                return
+            if main and not 300 <= response.status < 400:
+                pending.append(asyncio.ensure_future(keep(response, documents)))
+            elif any(p.search(response.url) for p in patterns):
+                pending.append(asyncio.ensure_future(keep(response, captured)))
 
         page.on("response", on_response)
         page._crawler_on_response = on_response
@@ -258,7 +265,7 @@ class PlatformSpider(scrapy.Spider):
                 if pending:
                     await asyncio.wait(pending, timeout=10)
                 if self.evidence_enabled and response.meta.get("role") in ("url", "detail"):
-                    screenshot = await page.screenshot(full_page=True, type="png")
+                    screenshot = await self.take_screenshot(page, response)
             healthy = True
         finally:
             if page is not None:
@@ -280,38 +287,40 @@ class PlatformSpider(scrapy.Spider):
         if response.status in (403, 429):
             yield from self.blocked(response, "http_%d" % response.status)
             return
-        sources = [(response.url, response.body, response.headers.get("Content-Type", b"").decode("latin-1"))]
-        sources += [(url, body, "application/json") for url, status, body in response.meta.get("api_responses", [])
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        # the rendered page, the same page as the server sent it, then the API answers it fetched;
+        # each is read, and of the records they share the one that says most is kept (``richest``)
+        sources = [(response.url, response.body, content_type, "page")]
+        sources += [(url, body, content_type, "served") for url, status, body in self.served_documents(response)]
+        sources += [(url, body, "application/json", "api") for url, status, body in response.meta.get("api_responses", [])
                     if status == 200]
         evidence = self.keep_evidence(response, screenshot)
-        records, blocked = [], None
-        for index, (url, body, content_type) in enumerate(sources):
-            page = Page(url=url, body=body, content_type=content_type or None, fetched_at=utc_now(),
+        records, blocked, failure = [], None, None
+        for url, body, ctype, origin in sources:
+            page = Page(url=url, body=body, content_type=ctype or None, fetched_at=utc_now(),
                         crawl_id=self.crawl_id, query=response.meta.get("query"))
             try:
                 extraction = extract_page(page, self.platform)
             except BlockedPage as exc:
                 blocked = blocked or exc.reason
                 continue
-            except (NoParser, PageChanged) as exc:
-                if index == 0 and not response.meta.get("api_responses"):
-                    if _looks_empty(response):
-                        blocked = blocked or "empty_shell"
-                        continue
-                    stats.inc_value("extract/error")
-                    logger.error("%s: %s", url, exc)
-                elif index > 0:
+            except ExtractionError as exc:
+                if origin == "api":
                     stats.inc_value("extract/api_unread")
                     logger.debug("%s: %s", url, exc)
-                continue
-            except ExtractionError as exc:  # pragma: no cover - all subclasses handled above
-                stats.inc_value("extract/error")
-                logger.error("%s: %s", url, exc)
+                elif failure is None:
+                    failure = (url, exc)
                 continue
             for record in extraction.records:
                 if evidence is not None:  # the rendered page is the evidence of what it showed, XHR data included
                     record.evidence = evidence
                 records.append((record, extraction.parser))
+        if not records and not blocked and failure is not None:
+            if _looks_empty(response):
+                blocked = "empty_shell"
+            else:
+                stats.inc_value("extract/error")
+                logger.error("%s: %s", *failure)
         if not records and blocked:
             yield from self.blocked(response, blocked)
             return
@@ -322,6 +331,13 @@ class PlatformSpider(scrapy.Spider):
                 yield self.page_request(record.url, role="detail", query=response.meta.get("query"))
             stats.inc_value("records/%s" % record.kind)
             yield to_dict(record)
+
+    @staticmethod
+    def served_documents(response: Response) -> list:
+        """The main document's bytes as the server sent them, when the browser rendered something else."""
+        return [(url, status, body) for url, status, body in response.meta.get("server_documents") or []
+                if 200 <= status < 300 and body and body != response.body
+                and url.split("#")[0] == response.url.split("#")[0]][-1:]
 
     def should_follow(self, record, parser, response: Response) -> bool:
         """Follow a record found on a search or account page to its own page (``follow_kinds``)."""
@@ -356,6 +372,15 @@ class PlatformSpider(scrapy.Spider):
             logger.error("%s: blocked (%s) after %d retries; giving up on this page", response.url, reason,
                          self.block_retry_times)
 
+    async def take_screenshot(self, page, response: Response) -> bytes | None:
+        """Best effort: a page whose screenshot fails (too tall, too slow) keeps its records and HTML evidence."""
+        try:
+            return await page.screenshot(full_page=True, type="png", timeout=self.screenshot_timeout_ms)
+        except Exception as exc:
+            self.crawler.stats.inc_value("evidence/screenshot_failed")
+            logger.warning("%s: no screenshot (%s)", response.url, str(exc).splitlines()[0] if str(exc) else exc)
+            return None
+
     async def release_page(self, meta: dict, page, healthy: bool) -> None:
         """Back to the page pool when there is one; closed otherwise. Never left open."""
         pool = getattr(self.crawler, "page_pool", None)
@@ -386,17 +411,17 @@ class PlatformSpider(scrapy.Spider):
 
     # ---- evidence ----
     def keep_evidence(self, response: Response, screenshot: bytes | None) -> Evidence | None:
+        """The page's HTML and screenshot, content-addressed: spooled and uploaded once per content hash
+        (crawler.storage.spool), however many records or pages refer to them."""
         if not self.evidence_enabled or response.meta.get("role") not in ("url", "detail"):
             return None
         digest = hashlib.sha256(response.body).hexdigest()
         html_key = evidence_key(digest, "html")
-        if not self.store.exists(html_key):
-            self.store.put(html_key, response.body)
+        self.store_writer.put_object(html_key, response.body)
         screenshot_key = None
         if screenshot:
             screenshot_key = evidence_key(hashlib.sha256(screenshot).hexdigest(), "png")
-            if not self.store.exists(screenshot_key):
-                self.store.put(screenshot_key, screenshot)
+            self.store_writer.put_object(screenshot_key, screenshot)
         self.crawler.stats.inc_value("evidence/pages")
         return Evidence(html_key=html_key, screenshot_key=screenshot_key, sha256=digest, captured_at=utc_now())
 

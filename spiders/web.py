@@ -17,10 +17,9 @@ Not supported: ``-a query`` and ``-a account`` (a generic store has no known sea
 page); ``-a url=`` only.
 """
 from crawler.spider import PlatformSpider
-from spiders.shopify import ServerHtmlFirst
 
 
-class WebSpider(ServerHtmlFirst, PlatformSpider):
+class WebSpider(PlatformSpider):
     name = platform = "web"
     allowed_domains = []  # every store's own domain comes from its -a url= targets
     allow_target_hosts = True

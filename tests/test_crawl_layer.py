@@ -156,6 +156,7 @@ def test_backoff_grows_and_is_bounded():
     ({"records/post": 3}, exitcodes.OK),
     ({"records/post": 3, "blocked/captcha": 2, "blocked/gave_up": 1}, exitcodes.PARTIAL),
     ({"records/listing": 1, "pages/failed": 1}, exitcodes.PARTIAL),
+    ({"records/listing": 1, "spider_exceptions/count": 2}, exitcodes.PARTIAL),
     ({"blocked/captcha": 3, "blocked/gave_up": 1}, exitcodes.BLOCKED),
     ({"pages/failed": 2}, exitcodes.FAILED),
     ({"pages/search": 1}, exitcodes.EMPTY),

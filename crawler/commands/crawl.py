@@ -2,7 +2,11 @@
 
 Targets are checked before anything starts (one line naming what the platform
 supports, exit 2). A missing or unreadable ``REPLAY_HAR`` stops the crawl
-before its first request (exit 2), never a live fetch. At the end one line
+before its first request (exit 2), never a live fetch. The store is checked
+before the first page too (crawler.storage): a ``STORE_URI`` this build cannot
+use is a bad configuration (exit 2); a wrong endpoint, bad credentials or a
+missing bucket is a store failure (exit 4, the same status as records that
+could not be written at the end), each named in one line. At the end one line
 sums the crawl up and the exit status says how it went (crawler.exitcodes).
 """
 from __future__ import annotations
@@ -18,6 +22,7 @@ from crawler import exitcodes
 from crawler.har import HarError, load
 from crawler.recording import finalize
 from crawler.spider import TargetError
+from crawler.storage import StoreConfigError, StoreError, open_store, store_options
 
 
 class Command(ScrapyCrawlCommand):
@@ -41,6 +46,14 @@ class Command(ScrapyCrawlCommand):
         except (TargetError, HarError) as exc:
             self.exitcode = self._fail(exitcodes.BAD_CONFIG, str(exc))
             return
+        try:  # fail fast: endpoint, credentials, bucket, before the first page
+            open_store(self.settings.get("STORE_URI") or "./data", **store_options(self.settings)).check()
+        except StoreConfigError as exc:
+            self.exitcode = self._fail(exitcodes.BAD_CONFIG, str(exc))
+            return
+        except StoreError as exc:
+            self.exitcode = self._fail(exitcodes.STORAGE, str(exc))
+            return
         started = time.monotonic()
         crawler = self._create_crawler(spidercls)
         self.crawler_process.crawl(crawler, **opts.spargs)
@@ -60,7 +73,7 @@ class Command(ScrapyCrawlCommand):
             sum(v for k, v in stats.items() if k.startswith("pages/") and k != "pages/failed"),
             ", ".join("%s=%d" % kv for kv in sorted(records.items())) or "0",
             sum(v for k, v in stats.items() if k.startswith("blocked/") and k != "blocked/gave_up"),
-            stats.get("extract/error", 0) + stats.get("pages/failed", 0),
+            stats.get("extract/error", 0) + stats.get("pages/failed", 0) + stats.get("spider_exceptions/count", 0),
             time.monotonic() - started,
             "; store %s" % stats["store/manifest"] if stats.get("store/manifest") else "")
         print(summary, file=sys.stderr)
