@@ -55,7 +55,11 @@ class Page:
             raise PageChanged("expected a JSON response, got something else (%s)" % exc) from None
 
     def script_json(self, script_id: str) -> Any:
-        return embedded.script_json(self.sel, script_id)
+        """The JSON of ``<script id=script_id>``, decoded once per page (parsers ask more than once)."""
+        cache = self.__dict__.setdefault("_script_json", {})
+        if script_id not in cache:
+            cache[script_id] = embedded.script_json(self.sel, script_id)
+        return cache[script_id]
 
     def js_assignment(self, name: str) -> Any:
         return embedded.js_assignment(self.text, name)
