@@ -23,6 +23,9 @@ def from_stats(stats: dict) -> tuple[int, str]:
         if blocked or errors:
             return PARTIAL, "%d records, but %d pages stayed blocked and %d failed" % (records, blocked, errors)
         return OK, "%d records" % records
+    if stats.get("shard/count", 1) > 1 and stats.get("shard/targets") == 0:
+        # more shards than targets: this one had nothing to do, and its (empty) manifest says so
+        return OK, "no target falls in shard %s of %s" % (stats.get("shard/index"), stats.get("shard/count"))
     if blocked:
         reasons = ", ".join("%s=%s" % (k, v) for k, v in sorted(stats.items())
                             if k.startswith("blocked/") and k != "blocked/gave_up")

@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crawler.blocks import detect_block
+from crawler.contacts import record_contacts
 from crawler.errors import BlockedPage, NoParser
 from crawler.page import Page
 from crawler.parsers.base import Parser, unique
 from crawler.registry import choose
 from crawler.schema import Envelope
+from crawler.signals import record_signals
 
 
 @dataclass
@@ -20,8 +22,9 @@ class Extraction:
     records: list[Envelope]
 
 
-def extract_page(page: Page, platform: str | None = None) -> Extraction:
-    """The parser that read the page and its records.
+def extract_page(page: Page, platform: str | None = None, watchlist=None) -> Extraction:
+    """The parser that read the page and its records, with their contacts and signals filled
+    (``watchlist``, a crawler.watchlist.Watchlist, adds brand_mentions and price_ratio).
     Raises BlockedPage, NoParser or PageChanged (all ExtractionError)."""
     if not page.body.strip():
         raise NoParser("the page is empty (0 bytes of content)")
@@ -35,9 +38,23 @@ def extract_page(page: Page, platform: str | None = None) -> Extraction:
     reason = generic or parser.detect_block(page)
     if reason:
         raise BlockedPage(reason, "%s served a %s page" % (parser.platform_for(page), reason))
-    return Extraction(parser, list(unique(parser.parse(page))))
+    records = list(unique(parser.parse(page)))
+    for record in records:
+        enrich(record, watchlist)
+    return Extraction(parser, records)
 
 
-def extract(page: Page, platform: str | None = None) -> list[Envelope]:
+def enrich(record: Envelope, watchlist=None) -> Envelope:
+    """Fill a record's contacts (crawler.contacts) and signals (crawler.signals), keeping what the parser set."""
+    found = [c for c in record_contacts(record) if (c.type, c.value) not in {(k.type, k.value) for k in record.contacts}]
+    if found:
+        record.contacts = list(record.contacts) + found
+    signals = record_signals(record, watchlist)
+    if signals:
+        record.signals = {**record.signals, **signals}
+    return record
+
+
+def extract(page: Page, platform: str | None = None, watchlist=None) -> list[Envelope]:
     """Records of a page (see ``extract_page``)."""
-    return extract_page(page, platform).records
+    return extract_page(page, platform, watchlist).records

@@ -25,9 +25,10 @@ USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like G
               "Chrome/156.0.0.0 Safari/537.36")
 
 # ---- the browser: scrapy-playwright on Chromium ----
+# one scrapy-playwright handler (one Playwright driver, one browser) for both schemes
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.playwright_handler.SharedPlaywrightHandler",
+    "https": "crawler.playwright_handler.SharedPlaywrightHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 # executable chosen at crawl start by crawler.browser (BROWSER_EXECUTABLE_PATH, Playwright's own, system Chromium)
@@ -55,6 +56,7 @@ BLOCK_RETRY_TIMES = 2      # retries of a blocked page (on another proxy when th
 BACKOFF_BASE_S = 2.0
 BACKOFF_MAX_S = 60.0
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]  # 403/429 are blocks, handled by the spider
+HTTPERROR_ALLOWED_CODES = [403, 429]  # ... so they reach it (else HttpErrorMiddleware drops them as failures)
 
 # ---- network guard ----
 GUARD_EXTRA_DOMAINS = []
@@ -63,6 +65,26 @@ GUARD_ALLOW_PRIVATE = False  # tests against a local server only
 # ---- where records and evidence go ----
 STORE_URI = os.environ.get("STORE_URI", "./data")
 EVIDENCE_ENABLED = True
+# records and evidence are written to a local spool (fsynced) before their upload, and stay there until
+# the store confirms them; default: <store>/.spool for a local store, ~/.local/state/social-commerce-crawler/spool
+# for S3 (SPOOL_DIR environment variable too). `scrapy flush` uploads what a failed or killed crawl left there.
+SPOOL_DIR = os.environ.get("SPOOL_DIR")
+PART_MAX_RECORDS = 10_000     # a part is sealed (gzip) and uploaded every N records of a platform and kind ...
+PART_MAX_SECONDS = 300.0      # ... or every T seconds
+SPOOL_FLUSH_SECONDS = 1.0     # open parts are fsynced this often: what a SIGKILL can lose at most
+STORE_GZIP_LEVEL = 6
+STORE_RETRY_ATTEMPTS = 6      # uploads: tenacity, exponential backoff with jitter, on throttling/5xx/connection
+STORE_RETRY_SECONDS = 60.0    # errors (never 403 or a missing bucket), bounded in attempts and in time
+STORE_CONNECT_TIMEOUT = 5.0
+
+# ---- scheduled runs: shards and logs (crawler.sharding, crawler.logformat; deploy/README.md) ----
+# this crawl is shard SHARD_INDEX of SHARD_COUNT (environment variables too); unset: Kubernetes' JOB_COMPLETION_INDEX
+# with JOB_COMPLETIONS, or Cloud Run's CLOUD_RUN_TASK_INDEX with CLOUD_RUN_TASK_COUNT, else 0 of 1
+SHARD_INDEX = None
+SHARD_COUNT = None
+RUN_ID = None              # shared by the shards of one scheduled run; else RUN_ID/CLOUD_RUN_EXECUTION env, the crawl id
+# LOG_FORMAT=json (environment, or -s for scrapy crawl): one JSON object per log line on stdout. Scrapy's own
+# LOG_FORMAT (a format string) stays the default here; crawler.logformat takes "json" out before Scrapy sees it.
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.guard.NetworkGuardMiddleware": 40,

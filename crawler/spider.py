@@ -43,6 +43,8 @@ from crawler.middlewares.guard import NetworkGuard
 from crawler.page import Page
 from crawler.records import to_dict
 from crawler.schema import Evidence, utc_now
+from crawler.watchlist import WatchlistError, load_watchlist
+from crawler.sharding import attach as attach_shard
 from crawler.storage import evidence_key, writer_for
 
 logger = logging.getLogger(__name__)
@@ -64,7 +66,7 @@ class PlatformSpider(scrapy.Spider):
     api_patterns: list[str] = []
     scrolls: int = 0
     scroll_wait_ms: int = 800
-    screenshot_timeout_ms: int = 20_000
+    screenshot_timeout_ms: int = 30_000
     follow_kinds: tuple[str, ...] = ()
     browser: bool = True
     # URLs whose data is in the server HTML and that keep no screenshot: fetched without the browser
@@ -104,6 +106,23 @@ class PlatformSpider(scrapy.Spider):
         max_items = args.get("max_items")
         if max_items is not None and not str(max_items).isdigit():
             raise TargetError("%s: -a max_items must be a whole number, got %r" % (cls.name, max_items))
+        if args.get("watchlist"):
+            try:
+                targets = cls.watchlist_targets(load_watchlist(args["watchlist"]))
+            except WatchlistError as exc:
+                raise TargetError(str(exc)) from None
+            if not any(targets.values()):
+                raise TargetError("watchlist %s lists no target %s can crawl (it supports: %s)" % (
+                    args["watchlist"], cls.name, ", ".join(supported)))
+
+    @classmethod
+    def watchlist_targets(cls, watchlist) -> dict[str, list[str]]:
+        """The watchlist's URLs, terms and accounts for this platform (those the platform supports)."""
+        supported = cls.supported_targets()
+        domains = list(cls.allowed_domains)
+        return {"url": watchlist.urls_for(cls.platform, domains),
+                "query": watchlist.terms_for(cls.platform) if "query" in supported else [],
+                "account": watchlist.accounts_for(cls.platform) if "account" in supported else []}
 
     def __init__(self, url: str = "", query: str = "", account: str = "", max_items: str | int | None = None,
                  *args: Any, **kwargs: Any):
@@ -113,10 +132,19 @@ class PlatformSpider(scrapy.Spider):
         self.target_urls = [u.strip() for u in url.split(",") if u.strip()]
         self.query = query or None
         self.account = account or None
+        # -a watchlist=FILE (crawler.watchlist): its targets for this platform join the others; its brands
+        # and reference prices go to extraction (signals.brand_mentions, signals.price_ratio)
+        self.watchlist = load_watchlist(kwargs["watchlist"]) if kwargs.get("watchlist") else None
+        listed = self.watchlist_targets(self.watchlist) if self.watchlist else {"url": [], "query": [], "account": []}
+        self.target_urls += [u for u in listed["url"] if u not in self.target_urls]
+        self.queries = list(dict.fromkeys(([self.query] if self.query else []) + listed["query"]))
+        self.accounts = list(dict.fromkeys(([self.account] if self.account else []) + listed["account"]))
         self.max_items = int(max_items) if max_items not in (None, "") else None
         self.crawl_id = kwargs.get("crawl_id") or "%s-%s" % (utc_now().replace(":", "").replace("-", "")[:15], uuid.uuid4().hex[:8])
         self.targets_description = {"url": self.target_urls, "query": self.query, "account": self.account,
                                     "max_items": self.max_items}
+        if self.watchlist is not None:
+            self.targets_description["watchlist"] = {"file": str(kwargs["watchlist"]), **listed}
         self.primary_ids: set[tuple[str, str]] = set()
         self.retired_contexts: set[str] = set()
         self._proxy_turn = 0
@@ -131,6 +159,9 @@ class PlatformSpider(scrapy.Spider):
         except FileNotFoundError as exc:
             logger.error("%s", exc)
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
+        if not cls.browser:  # no Playwright driver at all for spiders that never render
+            plain = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
+            settings.set("DOWNLOAD_HANDLERS", {"http": plain, "https": plain}, priority="spider")
         # the network guard; scrapy-playwright asks it about every request a page makes
         blocked = cls.blocked_resource_types
         if blocked is None:
@@ -160,22 +191,32 @@ class PlatformSpider(scrapy.Spider):
         spider.block_retry_times = settings.getint("BLOCK_RETRY_TIMES", 2)
         spider.storage_state = settings.get("STORAGE_STATE") or os.environ.get("%s_STORAGE_STATE" % cls.platform.upper())
         spider.record_har = settings.get("RECORD_HAR")
+        attach_shard(spider, settings)  # spider.shard, spider.run_id (crawler.sharding)
         return spider
 
     def opened(self, spider=None) -> None:
         self.network_guard.stats = self.crawler.stats
         self.crawler.stats.set_value("crawl_id", self.crawl_id)
+        self.crawler.stats.set_value("run_id", self.run_id)
+        self.crawler.stats.set_value("shard/index", self.shard.index)
+        self.crawler.stats.set_value("shard/count", self.shard.count)
 
     # ---- requests ----
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        """This crawl's shard of the targets (crawler.sharding): each start request is one target
+        (URL, search term or account; the watchlist's too), kept when the shard owns its key."""
+        async for request in self.shard.filter(self.start_targets(), self.crawler.stats):
+            yield request
+
+    async def start_targets(self) -> AsyncIterator[scrapy.Request]:
+        """One request per target, before sharding."""
         for url in self.target_urls:
             yield self.page_request(url, role="url")
-        if self.query:
-            yield self.page_request(self.search_url(self.query), role="search", query=self.query)
-        if self.account:
-            handle = self.account
+        for term in self.queries:
+            yield self.page_request(self.search_url(term), role="search", query=term)
+        for handle in self.accounts:
             url = handle if re.match(r"^https?://", handle) else self.account_url(handle.lstrip("@"))
-            yield self.page_request(url, role="account", query=self.account)
+            yield self.page_request(url, role="account", query=handle)
 
     def context_for(self, attempt: int = 0) -> tuple[str, dict]:
         """The browser context for a request: one per proxy (retired ones skipped), recording and login state."""
@@ -300,7 +341,7 @@ class PlatformSpider(scrapy.Spider):
             page = Page(url=url, body=body, content_type=ctype or None, fetched_at=utc_now(),
                         crawl_id=self.crawl_id, query=response.meta.get("query"))
             try:
-                extraction = extract_page(page, self.platform)
+                extraction = extract_page(page, self.platform, self.watchlist)
             except BlockedPage as exc:
                 blocked = blocked or exc.reason
                 continue

@@ -18,16 +18,23 @@ import time
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from crawler import exitcodes
+from crawler import exitcodes, logformat
 from crawler.har import HarError, load
 from crawler.recording import finalize
+from crawler.sharding import ShardError, shard_from
 from crawler.spider import TargetError
+from crawler.watchlist import WatchlistError, load_watchlist
 from crawler.storage import StoreConfigError, StoreError, open_store, store_options
 
 
 class Command(ScrapyCrawlCommand):
     def short_desc(self) -> str:
         return "Crawl one platform (-a url=, -a query=, -a account=, -a max_items=)"
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        logformat.configure(self.settings)  # LOG_FORMAT=json: JSON lines on stdout, before Scrapy's first line
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -39,11 +46,14 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = self._fail(exitcodes.BAD_CONFIG, "unknown platform %r (scrapy list shows them)" % args[0])
             return
         try:
+            if opts.spargs.get("watchlist"):
+                load_watchlist(opts.spargs["watchlist"])  # an invalid watchlist: one line, exit 2, nothing crawled
             if hasattr(spidercls, "check_targets"):
                 spidercls.check_targets(opts.spargs)
             if self.settings.get("REPLAY_HAR"):
                 load(self.settings["REPLAY_HAR"])
-        except (TargetError, HarError) as exc:
+            shard_from(self.settings)  # SHARD_INDEX/SHARD_COUNT or the engine's (crawler.sharding)
+        except (TargetError, HarError, ShardError, WatchlistError) as exc:
             self.exitcode = self._fail(exitcodes.BAD_CONFIG, str(exc))
             return
         try:  # fail fast: endpoint, credentials, bucket, before the first page
@@ -76,12 +86,26 @@ class Command(ScrapyCrawlCommand):
             stats.get("extract/error", 0) + stats.get("pages/failed", 0) + stats.get("spider_exceptions/count", 0),
             time.monotonic() - started,
             "; store %s" % stats["store/manifest"] if stats.get("store/manifest") else "")
-        print(summary, file=sys.stderr)
-        if code:
-            print("crawl %s: %s" % (args[0], cause), file=sys.stderr)
+        if logformat.active():  # LOG_FORMAT=json: the summary is one JSON object on stdout, with its counts
+            print(logformat.summary_line({
+                "message": summary, "spider": args[0], "crawl_id": stats.get("crawl_id"), "exit_code": code,
+                "cause": cause, "status": "ok" if code == 0 else "exit %d" % code,
+                "pages": sum(v for k, v in stats.items() if k.startswith("pages/") and k != "pages/failed"),
+                "records": records,
+                "blocked": sum(v for k, v in stats.items() if k.startswith("blocked/") and k != "blocked/gave_up"),
+                "errors": stats.get("extract/error", 0) + stats.get("pages/failed", 0)
+                + stats.get("spider_exceptions/count", 0),
+                "duration_s": round(time.monotonic() - started, 1), "store": stats.get("store/manifest")}), flush=True)
+        else:
+            print(summary, file=sys.stderr)
+            if code:
+                print("crawl %s: %s" % (args[0], cause), file=sys.stderr)
         self.exitcode = code
 
     @staticmethod
     def _fail(code: int, message: str) -> int:
-        print("scrapy crawl: %s" % message, file=sys.stderr)
+        if logformat.active():
+            print(logformat.error_line("scrapy crawl: %s" % message), flush=True)
+        else:
+            print("scrapy crawl: %s" % message, file=sys.stderr)
         return code

@@ -1,58 +1,250 @@
 """A store in an S3-compatible bucket (``s3://bucket/prefix``), through boto3.
 
-Credentials and endpoint come from the standard AWS configuration (AWS_ENDPOINT_URL,
-AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_PROFILE,
-role credentials). S3-compatible stores get path-style addressing and checksums only
-when required (``AWS_REQUEST_CHECKSUM_CALCULATION=when_required`` is the default here).
+Credentials and endpoint come from the standard AWS configuration (AWS_ENDPOINT_URL or
+AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
+AWS_PROFILE, role credentials). For S3-compatible servers: path-style addressing
+(``S3_ADDRESSING_STYLE=virtual`` for AWS virtual-hosted buckets), and checksums only when an
+operation requires them (newer boto3 sends CRC checksums by default, which some servers refuse;
+AWS_REQUEST_CHECKSUM_CALCULATION / AWS_RESPONSE_CHECKSUM_VALIDATION override).
+
+Retries, two layers: botocore's own ("standard" mode, a few quick attempts inside each call),
+and around each whole operation tenacity (exponential backoff with full jitter, bounded by
+``STORE_RETRY_ATTEMPTS`` and ``STORE_RETRY_SECONDS``) on throttling, 5xx, timeouts and
+connection errors, never on 403 / bad credentials / a missing bucket. Uploads send Content-MD5
+(the server refuses a corrupted body) and are then confirmed with a HEAD (size, and the ETag or the
+``sha256`` metadata); files above ``multipart_threshold`` go through boto3's transfer manager.
 """
 from __future__ import annotations
 
+import base64
+import logging
 import os
+import time
+from pathlib import Path
 
 import boto3
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    HTTPClientError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ResponseStreamingError,
+)
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+from crawler.storage import (
+    StoreAuthError,
+    StoreBucketMissing,
+    StoreError,
+    StoreUnreachable,
+)
+
+logger = logging.getLogger(__name__)
+
+AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403", "InvalidToken",
+              "ExpiredToken", "InvalidClientTokenId", "AuthorizationHeaderMalformed", "AllAccessDisabled"}
+MISSING_BUCKET_CODES = {"NoSuchBucket"}
+THROTTLE_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests",
+                  "RequestThrottled", "RequestTimeout", "RequestTimeTooSkewed", "ServiceUnavailable",
+                  "InternalError", "BadDigest", "IncompleteBody", "XAmzContentSHA256Mismatch"}
+
+
+class ChecksumMismatch(StoreError):
+    """The store answered, but what it holds is not what was sent (retried)."""
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _status(exc: ClientError) -> int:
+    return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+
+
+def retryable(exc: BaseException) -> bool:
+    """Throttling, 5xx, timeouts, connection errors and checksum mismatches; never 403 or a missing bucket."""
+    if isinstance(exc, ChecksumMismatch):
+        return True
+    if isinstance(exc, ClientError):
+        code, status = _code(exc), _status(exc)
+        if code in AUTH_CODES or code in MISSING_BUCKET_CODES or status in (401, 403):
+            return False
+        return status >= 500 or status == 429 or code in THROTTLE_CODES
+    if isinstance(exc, (NoCredentialsError, PartialCredentialsError, FileNotFoundError)):
+        return False
+    return isinstance(exc, (BotoConnectionError, HTTPClientError, ResponseStreamingError, ConnectionError,
+                            TimeoutError))
+
+
+def describe(exc: BaseException, store: "S3Store") -> StoreError:
+    """One line naming the cause: wrong endpoint, bad credentials, missing bucket, or what the server said."""
+    if isinstance(exc, StoreError):
+        return exc
+    endpoint = store.endpoint
+    if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
+        return StoreAuthError("store %s: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+                              "AWS_PROFILE or a role)" % store.uri)
+    if isinstance(exc, ClientError):
+        code, status = _code(exc), _status(exc)
+        message = exc.response.get("Error", {}).get("Message") or ""
+        if code in MISSING_BUCKET_CODES or (status == 404 and code in ("404", "NotFound") and "Bucket" in str(
+                exc.operation_name)):
+            return StoreBucketMissing("store %s: bucket %r does not exist at %s" % (store.uri, store.bucket, endpoint))
+        if code in AUTH_CODES or status in (401, 403):
+            return StoreAuthError("store %s: bad credentials or no permission at %s (%s%s)" % (
+                store.uri, endpoint, code or status, ": " + message if message else ""))
+        return StoreError("store %s: %s from %s (%s)" % (store.uri, code or status, endpoint, message or exc))
+    if isinstance(exc, (EndpointConnectionError, BotoConnectionError)) or isinstance(exc, (ConnectionError, OSError)):
+        return StoreUnreachable("store %s: cannot reach the endpoint %s (%s)" % (store.uri, endpoint, exc))
+    return StoreError("store %s: %s" % (store.uri, exc))
 
 
 class S3Store:
-    def __init__(self, bucket: str, prefix: str = ""):
+    remote = True
+
+    def __init__(self, bucket: str, prefix: str = "", retry_attempts: int = 6, retry_seconds: float = 60.0,
+                 connect_timeout: float = 5.0, multipart_threshold: int = 64 * 1024 * 1024):
         self.bucket = bucket
         self.prefix = prefix.strip("/")
-        os.environ.setdefault("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required")
-        os.environ.setdefault("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required")
-        self.client = boto3.client("s3", config=Config(
+        self.retry_attempts = max(1, int(retry_attempts))
+        self.retry_seconds = float(retry_seconds)
+        self.deadline: float | None = None  # a shared end time (a crawl's final drain), on top of the bounds
+        config = Config(
             s3={"addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path")},
-            retries={"mode": "standard", "max_attempts": 5}))
+            retries={"mode": "standard", "max_attempts": 3},
+            connect_timeout=connect_timeout, read_timeout=60, max_pool_connections=16,
+            signature_version="s3v4",
+            request_checksum_calculation=os.environ.get("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"),
+            response_checksum_validation=os.environ.get("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"),
+        )
+        self._session = boto3.session.Session()
+        self.client = self._session.client("s3", config=config)
+        # the fail-fast probe: one quick attempt, a short timeout
+        self._probe_client = self._session.client("s3", config=config.merge(Config(
+            retries={"mode": "standard", "max_attempts": 1}, connect_timeout=min(connect_timeout, 3.0),
+            read_timeout=10)))
+        self.transfer = TransferConfig(multipart_threshold=multipart_threshold, multipart_chunksize=16 * 1024 * 1024,
+                                       max_concurrency=4)
 
     @property
     def uri(self) -> str:
-        return "s3://%s/%s" % (self.bucket, self.prefix)
+        return "s3://%s/%s" % (self.bucket, self.prefix) if self.prefix else "s3://%s" % self.bucket
+
+    @property
+    def endpoint(self) -> str:
+        return self.client.meta.endpoint_url
+
+    def location(self, key: str) -> str:
+        return "s3://%s/%s" % (self.bucket, self._key(key))
 
     def _key(self, key: str) -> str:
         return "%s/%s" % (self.prefix, key) if self.prefix else key
 
-    def exists(self, key: str) -> bool:
-        from botocore.exceptions import ClientError
-
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+    # ---- retries ----
+    def _stop(self, state: RetryCallState) -> bool:
+        if stop_after_attempt(self.retry_attempts)(state) or stop_after_delay(self.retry_seconds)(state):
             return True
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def _retrying(self) -> Retrying:
+        def log(state: RetryCallState) -> None:
+            logger.warning("store %s: %s; retry %d in %.1fs", self.uri, state.outcome.exception(),
+                           state.attempt_number, state.next_action.sleep if state.next_action else 0)
+
+        return Retrying(retry=retry_if_exception(retryable), stop=self._stop,
+                        wait=wait_random_exponential(multiplier=0.5, max=10), before_sleep=log, reraise=True)
+
+    def call(self, fn, *args, **kwargs):
+        """``fn`` under tenacity; a final failure becomes a StoreError naming the cause."""
+        try:
+            return self._retrying()(fn, *args, **kwargs)
+        except StoreError:
+            raise
+        except (ClientError, BotoCoreError, OSError) as exc:
+            raise describe(exc, self) from exc
+
+    # ---- operations ----
+    def check(self) -> None:
+        """Before the crawl: endpoint, credentials and bucket, in one quick request."""
+        try:
+            self._probe_client.list_objects_v2(Bucket=self.bucket, Prefix=self._key(""), MaxKeys=1)
+        except (ClientError, BotoCoreError, OSError) as exc:
+            raise describe(exc, self) from exc
+
+    def _head(self, key: str) -> dict | None:
+        try:
+            return self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                return False
+            if _code(exc) in ("404", "NoSuchKey", "NotFound"):
+                return None
             raise
 
+    def exists(self, key: str) -> bool:
+        return self.call(self._head, key) is not None
+
+    def size(self, key: str) -> int | None:
+        head = self.call(self._head, key)
+        return None if head is None else head["ContentLength"]
+
     def put(self, key: str, data: bytes) -> str:
-        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+        import hashlib
+
+        md5 = hashlib.md5(data)
+        self.call(self._put_bytes, key, data, base64.b64encode(md5.digest()).decode(), md5.hexdigest(),
+                  hashlib.sha256(data).hexdigest())
         return key
 
+    def _put_bytes(self, key: str, data: bytes, md5_b64: str, md5_hex: str, sha256_hex: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, ContentMD5=md5_b64,
+                               Metadata={"sha256": sha256_hex})
+        self._confirm(key, len(data), md5_hex, sha256_hex)
+
+    def put_file(self, key: str, source: Path, size: int, md5_hex: str, sha256_hex: str) -> None:
+        """Upload a spooled file and confirm it (size and checksum); retried as a whole."""
+        self.call(self._put_file, key, Path(source), size, md5_hex, sha256_hex)
+
+    def _put_file(self, key: str, source: Path, size: int, md5_hex: str, sha256_hex: str) -> None:
+        if size < self.transfer.multipart_threshold:
+            with open(source, "rb") as body:
+                self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=body,
+                                       ContentMD5=base64.b64encode(bytes.fromhex(md5_hex)).decode(),
+                                       Metadata={"sha256": sha256_hex})
+        else:  # boto3's transfer manager: multipart, parts retried by botocore
+            self.client.upload_file(str(source), self.bucket, self._key(key), Config=self.transfer,
+                                    ExtraArgs={"Metadata": {"sha256": sha256_hex}})
+        self._confirm(key, size, md5_hex, sha256_hex)
+
+    def _confirm(self, key: str, size: int, md5_hex: str, sha256_hex: str) -> None:
+        head = self._head(key)
+        if head is None:
+            raise ChecksumMismatch("%s: not found right after its upload" % self.location(key))
+        etag = str(head.get("ETag", "")).strip('"')
+        if head.get("ContentLength") != size or (etag != md5_hex and head.get("Metadata", {}).get("sha256") != sha256_hex):
+            raise ChecksumMismatch("%s: stored %s bytes (ETag %s), sent %d bytes (MD5 %s)" % (
+                self.location(key), head.get("ContentLength"), etag, size, md5_hex))
+
     def get(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        return self.call(lambda: self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read())
 
     def keys(self, prefix: str = "") -> list[str]:
-        out = []
-        paginator = self.client.get_paginator("list_objects_v2")
-        full = self._key(prefix)
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=full):
-            for item in page.get("Contents", []):
-                out.append(item["Key"][len(self.prefix) + 1:] if self.prefix else item["Key"])
-        return sorted(out)
+        def listing() -> list[str]:
+            out = []
+            paginator = self.client.get_paginator("list_objects_v2")
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+                for item in page.get("Contents", []):
+                    out.append(item["Key"][len(self.prefix) + 1:] if self.prefix else item["Key"])
+            return sorted(out)
+
+        return self.call(listing)

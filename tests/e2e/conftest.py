@@ -15,6 +15,13 @@ import pytest
 from crawler.browser import CHROMIUM_ARGS, choose_browser, playwright_browser
 
 
+# what Playwright itself passes when it launches Chromium: without these, a page in a background
+# window of the shared browser is not rendered, and its screenshot waits until it times out
+PLAYWRIGHT_LIKE = ["--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
+                   "--disable-renderer-backgrounding", "--disable-features=HttpsUpgrades", "--hide-scrollbars",
+                   "--mute-audio"]
+
+
 def _executable() -> str | None:
     path, source = choose_browser()
     if path:
@@ -30,7 +37,7 @@ def shared_browser():
     executable = _executable()
     profile = tempfile.mkdtemp(prefix="crawler-test-chromium-")
     proc = subprocess.Popen([executable, "--headless=new", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-                             "--user-data-dir=%s" % profile, "--disable-dev-shm-usage", *CHROMIUM_ARGS, "about:blank"],
+                             "--user-data-dir=%s" % profile, *CHROMIUM_ARGS, *PLAYWRIGHT_LIKE, "about:blank"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     endpoint = None
     deadline = time.monotonic() + 30

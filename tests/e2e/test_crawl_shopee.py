@@ -16,7 +16,7 @@ def test_search_follows_results_to_item_pages(tmp_path):
     assert sorted(r["id"] for r in detailed) == ids  # every result followed to its item page
     assert all(r["query"] == "power bank" for r in result.records)
     ad = next(r for r in searched if r["id"] == "23000000001")
-    assert ad["price"] == {"amount": "59.9", "currency": "MYR"} and ad["signals"] == {"sponsored": True}
+    assert ad["price"] == {"amount": "59.9", "currency": "MYR"} and ad["signals"] == {"sponsored": True, "discount_ratio": 0.6663}
     assert ad["seller"]["name"] is None  # search shows no shop name ...
     item = next(r for r in detailed if r["id"] == "23000000001")
     assert item["seller"] == {"id": "300000001", "handle": "voltmart.my", "name": "VoltMart MY",

@@ -40,7 +40,7 @@ def test_search_card_values_in_the_marketplace_locale():
     assert first.review_count == 1234  # "1.234 Bewertungen"
     assert first.images == ["https://m.media-amazon.com/images/I/11FakeOne1L._AC_UY218_.jpg"]
     assert first.brand is None and first.seller is None and first.availability is None
-    assert first.signals == {}
+    assert first.signals == {"discount_ratio": 0.866}  # 1299 / 1499.99 (crawler.signals)
 
 
 def test_card_without_price_does_not_borrow_its_neighbours():

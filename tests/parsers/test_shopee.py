@@ -37,7 +37,7 @@ def test_search_items():
     assert ad.rating == pytest.approx(4.78) and ad.review_count == 412
     assert ad.availability == "in_stock" and ad.location == "Selangor"
     assert ad.brand is None  # "" is unknown
-    assert ad.signals == {"sponsored": True}
+    assert ad.signals == {"sponsored": True, "discount_ratio": 0.6663}  # 59.9 / 89.9 (crawler.signals)
     assert ad.images == ["https://down-my.img.susercontent.com/file/my-11134207-7r98o-aaaa0001",
                          "https://down-my.img.susercontent.com/file/my-11134207-7r98o-aaaa0002"]
 

@@ -1,0 +1,68 @@
+"""``scrapy records [STORE_URI] [--platform P] [--kind K] [--since YYYY-MM-DD]``: the committed records
+of a store, as JSON Lines on stdout: what downstream reads.
+
+Only crawls with a manifest (the commit marker), only the parts their manifest lists, each checked
+against the manifest's size and SHA-256. ``STORE_URI`` defaults to the setting (``./data``); S3
+through the standard AWS configuration. ``--since`` keeps the parts of that day (``dt=``) and later.
+
+Exit status: 0 records printed (or none matched); 2 bad arguments or STORE_URI; 4 the store could
+not be read (unreachable, bad credentials, missing bucket, a part that does not match its manifest).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from crawler import exitcodes
+from crawler.storage import StoreConfigError, StoreError, open_store, store_options
+from crawler.storage.reader import iter_lines
+
+
+class Command(ScrapyCommand):
+    requires_project = False
+    requires_crawler_process = False
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return "[STORE_URI] [--platform P] [--kind K] [--since YYYY-MM-DD]"
+
+    def short_desc(self) -> str:
+        return "Print the committed records of a store (path or s3://bucket/prefix) as JSON Lines"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--platform", default=None, help="only this platform")
+        parser.add_argument("--kind", default=None, help="only this record kind (post, listing, live, account)")
+        parser.add_argument("--since", default=None, help="only parts of this day (dt=YYYY-MM-DD) and later")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) > 1:
+            raise UsageError("give at most one STORE_URI")
+        if opts.since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", opts.since):
+            self.exitcode = fail(exitcodes.BAD_CONFIG, "--since takes a day, YYYY-MM-DD; got %r" % opts.since)
+            return
+        uri = args[0] if args else (self.settings.get("STORE_URI") if self.settings else None) or "./data"
+        try:
+            store = open_store(uri, **store_options(self.settings))
+            out = sys.stdout.buffer
+            for line in iter_lines(store, platform=opts.platform, kind=opts.kind, since=opts.since):
+                out.write(line)
+            out.flush()
+        except StoreConfigError as exc:
+            self.exitcode = fail(exitcodes.BAD_CONFIG, str(exc))
+            return
+        except StoreError as exc:
+            self.exitcode = fail(exitcodes.STORAGE, str(exc))
+            return
+        except BrokenPipeError:  # `| head`
+            sys.stderr.close()
+        self.exitcode = 0
+
+
+def fail(code: int, message: str) -> int:
+    sys.stderr.write("scrapy records: %s\n" % " ".join(message.split()))
+    return code
