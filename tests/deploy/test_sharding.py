@@ -81,13 +81,22 @@ def test_run_id():
     assert run_complete(manifests + [{"run_id": "r", "shard": {"index": 1, "count": 3}}], "r")
 
 
-def test_shard_processes_together_write_every_target_once(seaweed, bucket, tmp_path):
-    """3 shard processes (SHARD_INDEX 0..2, one RUN_ID) replay 10 account targets into one SeaweedFS bucket."""
+@pytest.mark.parametrize("given", ["urls", "watchlist"])
+def test_shard_processes_together_write_every_target_once(seaweed, bucket, tmp_path, given):
+    """3 shard processes (SHARD_INDEX 0..2, one RUN_ID) replay 10 targets into one SeaweedFS bucket, the targets
+    given as -a url= or as a watchlist's accounts (what the scheduled jobs run)."""
     uids = ["60000000%02d" % i for i in range(10)]
     har = weibo_har(tmp_path / "weibo.har", {account_url(uid): weibo_body(i) for i, uid in enumerate(uids)})
     urls = [account_url(uid) for uid in uids]
-    count, uri = 3, "s3://%s/run" % bucket
-    procs = [crawl("weibo", "-a", "url=%s" % ",".join(urls), "-s", "REPLAY_HAR=%s" % har, "-s", "STORE_URI=%s" % uri,
+    if given == "urls":
+        targets, expected, kind = ["-a", "url=%s" % ",".join(urls)], urls, "url"
+    else:
+        watchlist = tmp_path / "watchlist.yaml"
+        watchlist.write_text("name: shard test\naccounts:\n" + "".join(
+            "  - {account: \"%s\", platforms: [weibo]}\n" % uid for uid in uids), encoding="utf-8")
+        targets, expected, kind = ["-a", "watchlist=%s" % watchlist], uids, "account"
+    count, uri = 3, "s3://%s/run-%s" % (bucket, given)
+    procs = [crawl("weibo", *targets, "-s", "REPLAY_HAR=%s" % har, "-s", "STORE_URI=%s" % uri,
                    "-s", "SPOOL_DIR=%s" % (tmp_path / ("spool%d" % i)),
                    env=seaweed.env(**{k: v for k, v in scrapy_env().items() if not k.startswith("AWS_")},
                                    SHARD_INDEX=str(i), SHARD_COUNT=str(count), RUN_ID="nightly-42"), wait=False)
@@ -98,7 +107,7 @@ def test_shard_processes_together_write_every_target_once(seaweed, bucket, tmp_p
 
     client = seaweed.client()
     manifests = [json.loads(client.get_object(Bucket=bucket, Key=key)["Body"].read())
-                 for key in seaweed.keys(bucket, "run/crawls/") if key.endswith("/manifest.json")]
+                 for key in seaweed.keys(bucket, "run-%s/crawls/" % given) if key.endswith("/manifest.json")]
     assert len(manifests) == count
     assert {m["run_id"] for m in manifests} == {"nightly-42"}
     assert sorted(m["shard"]["index"] for m in manifests) == list(range(count))
@@ -109,15 +118,15 @@ def test_shard_processes_together_write_every_target_once(seaweed, bucket, tmp_p
     ids = collections.Counter()
     for manifest in manifests:
         for part in manifest["parts"]:
-            data = gzip.decompress(client.get_object(Bucket=bucket, Key="run/" + part["key"])["Body"].read())
+            data = gzip.decompress(client.get_object(Bucket=bucket, Key="run-%s/%s" % (given, part["key"]))["Body"].read())
             for line in data.decode("utf-8").split("\n"):
                 if line.strip():
                     record = json.loads(line)
                     by_target[record["query"]].add(manifest["shard"]["index"])
                     ids[(record["kind"], record["id"])] += 1
-    assert sorted(by_target) == sorted(urls)                       # every target crawled ...
+    assert sorted(by_target) == sorted(expected)                   # every target crawled ...
     assert all(len(shards) == 1 for shards in by_target.values())  # ... by exactly one shard
     assert ids and max(ids.values()) == 1                          # and no record written twice
     # each shard crawled what the function assigns it
-    for url, shards in by_target.items():
-        assert shards == {shard_of(target_key("url", url), count)}
+    for target, shards in by_target.items():
+        assert shards == {shard_of(target_key(kind, target), count)}
