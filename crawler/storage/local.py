@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 from pathlib import Path
+
+from crawler.storage.durable import write_durably
 
 
 class LocalStore:
@@ -48,18 +49,7 @@ class LocalStore:
             return None
 
     def put(self, key: str, data: bytes) -> str:
-        target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_durably(self.path(key), data)
         return key
 
     def put_file(self, key: str, source: Path, size: int, md5_hex: str, sha256_hex: str) -> None:
@@ -67,17 +57,7 @@ class LocalStore:
         from crawler.storage import StoreError
 
         target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-                shutil.copyfileobj(src, out, 1 << 20)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_durably(target, source=source)
         digest = hashlib.sha256()
         with open(target, "rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):

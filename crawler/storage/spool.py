@@ -31,13 +31,13 @@ import os
 import queue
 import re
 import shutil
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.schema import SCHEMA_VERSION, utc_now
+from crawler.storage.durable import fsync_dir, write_durably
 from crawler.storage import (
     StoreError,
     default_spool_dir,
@@ -53,31 +53,6 @@ ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps 
 OPEN_NAME = re.compile(r"^(?P<platform>[^~/]+)~(?P<kind>[^~/]+)~(?P<number>\d{5,})\.jsonl$")
 
 
-def fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_durably(target: Path, data: bytes) -> None:
-    """Temporary name in the same folder, fsync, rename, fsync the folder."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-%d-" % os.getpid())
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(target.parent)
 
 
 def file_digests(path: Path) -> tuple[int, str, str]:

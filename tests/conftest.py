@@ -1,4 +1,5 @@
-"""One real SeaweedFS per test session (tests.storage.seaweed), started on first use, stopped at the end."""
+"""One real SeaweedFS per test session (tests.storage.seaweed) for every test that needs S3
+(tests/storage, tests/deploy, ...), started on first use, stopped at the end."""
 from __future__ import annotations
 
 import uuid
