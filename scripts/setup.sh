@@ -20,7 +20,7 @@ fi
 if [ "${SKIP_BROWSER:-0}" != 1 ]; then
     if ! .venv/bin/python -m crawler.browser --check >/dev/null 2>&1; then
         # Playwright's own browser first (needs its download host); Debian's chromium otherwise.
-        if ! .venv/bin/python -m playwright install chromium >/dev/null 2>&1; then
+        if ! timeout 300 .venv/bin/python -m playwright install chromium >/dev/null 2>&1; then
             if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
                 (apt-get install -y -qq chromium >/dev/null 2>&1) || \
                     (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
