@@ -48,3 +48,10 @@ def wrong_types(value, depth=0):
     if isinstance(value, str):
         return [value] if depth % 2 else {"v": value}
     return value
+
+
+def write_page(tmp_path: Path, text: str, name: str = "page.html") -> Path:
+    """A page written for a test (a fixture changed on purpose)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path

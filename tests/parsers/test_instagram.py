@@ -3,18 +3,12 @@ import pytest
 from crawler.errors import BlockedPage, NoParser, PageChanged
 from crawler.extract import extract
 from crawler.parsers.instagram import InstagramPostParser, InstagramProfileParser, _shortcode_to_pk
-from tests.support import PAGES, fixture_records, one, page_from
+from tests.support import PAGES, fixture_records, one, page_from, write_page
 
 REEL_URL = "https://www.instagram.com/tenis.mas_mx/reel/CzAbCdEfGhI/"
 POST_URL = "https://www.instagram.com/p/C1xYz-ab_9Q/?img_index=1"
 PROFILE_URL = "https://www.instagram.com/tenis.mas_mx/"
 PROFILE_RELAY_URL = "https://www.instagram.com/bolsas_outlet/?hl=es"
-
-
-def _write(tmp_path, text, name="page.html"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_reel_from_meta_and_route_props():
@@ -66,7 +60,7 @@ def test_profile_from_relay_user_object():
 
 
 def test_korean_profile_counts(tmp_path):
-    path = _write(tmp_path, """<html><head><title>울산 (@ulsan.test) • Instagram 사진 및 동영상</title>
+    path = write_page(tmp_path, """<html><head><title>울산 (@ulsan.test) • Instagram 사진 및 동영상</title>
 <meta property="og:title" content="울산 (@ulsan.test) • Instagram 사진 및 동영상">
 <meta name="description" content="팔로워 1,234명, 팔로우 56명, 게시물 78개 - 울산(@ulsan.test)님의 Instagram 사진 및 동영상 보기">
 </head><body></body></html>""")
@@ -79,9 +73,9 @@ def test_korean_profile_counts(tmp_path):
 def test_post_id_falls_back_to_the_app_link_then_the_shortcode(tmp_path):
     text = (PAGES / "instagram" / "reel_meta.html").read_text(encoding="utf-8")
     no_props = text.replace('"media_id": "3100000000000000001", ', "")
-    assert extract(page_from(_write(tmp_path, no_props), REEL_URL))[0].id == "3100000000000000001"
+    assert extract(page_from(write_page(tmp_path, no_props), REEL_URL))[0].id == "3100000000000000001"
     no_app_link = no_props.replace("instagram://media?id=3100000000000000001", "instagram://media")
-    assert extract(page_from(_write(tmp_path, no_app_link), REEL_URL))[0].id == _shortcode_to_pk("CzAbCdEfGhI")
+    assert extract(page_from(write_page(tmp_path, no_app_link), REEL_URL))[0].id == _shortcode_to_pk("CzAbCdEfGhI")
 
 
 def test_shortcode_decodes_to_media_id():
@@ -112,14 +106,14 @@ def test_instagram_own_pages_are_not_profiles(url):
 
 
 def test_login_title_is_a_login_wall(tmp_path):
-    path = _write(tmp_path, "<html><head><title>Login • Instagram</title></head><body><div id=react-root></div></body></html>")
+    path = write_page(tmp_path, "<html><head><title>Login • Instagram</title></head><body><div id=react-root></div></body></html>")
     with pytest.raises(BlockedPage) as err:
         extract(page_from(path, REEL_URL))
     assert err.value.reason == "login_wall"
 
 
 def test_login_form_without_content_is_a_login_wall(tmp_path):
-    path = _write(tmp_path, """<html><head><title>Instagram</title></head><body>
+    path = write_page(tmp_path, """<html><head><title>Instagram</title></head><body>
 <form id="loginForm" method="post"><input name="username"><input name="password" type="password"></form>
 </body></html>""")
     for url in (REEL_URL, PROFILE_URL):
@@ -131,11 +125,11 @@ def test_login_form_without_content_is_a_login_wall(tmp_path):
 def test_content_page_with_a_login_form_is_not_blocked(tmp_path):
     text = (PAGES / "instagram" / "reel_meta.html").read_text(encoding="utf-8")
     text = text.replace("</body>", '<form id="loginForm"><input name="password"></form></body>')
-    assert extract(page_from(_write(tmp_path, text), REEL_URL))[0].id == "3100000000000000001"
+    assert extract(page_from(write_page(tmp_path, text), REEL_URL))[0].id == "3100000000000000001"
 
 
 def test_page_without_meta_or_json_is_page_changed(tmp_path):
-    path = _write(tmp_path, "<html><head><title>Instagram</title></head><body><div></div></body></html>")
+    path = write_page(tmp_path, "<html><head><title>Instagram</title></head><body><div></div></body></html>")
     with pytest.raises(PageChanged, match="no post data"):
         extract(page_from(path, REEL_URL))
     with pytest.raises(PageChanged, match="no profile data"):
@@ -146,7 +140,7 @@ def test_relay_media_with_wrong_types_does_not_crash(tmp_path):
     text = (PAGES / "instagram" / "post_relay.html").read_text(encoding="utf-8")
     text = text.replace('"like_count": 4821', '"like_count": "lots"').replace('"taken_at": 1772000000', '"taken_at": [1]')
     text = text.replace('"caption": {', '"caption": "x", "_c": {').replace('"media_type": 8', '"media_type": "carousel"')
-    post = extract(page_from(_write(tmp_path, text), POST_URL))[0]
+    post = extract(page_from(write_page(tmp_path, text), POST_URL))[0]
     assert post.metrics.likes is None and post.created_at is None and post.text is None
     assert post.id == "3200000000000000002"
 
@@ -199,7 +193,7 @@ def test_profile_api_reel_and_carousel():
 ])
 def test_profile_api_refusal_is_a_block(tmp_path, body, reason):
     with pytest.raises(BlockedPage) as err:
-        extract(page_from(_write(tmp_path, body, "a.json"), PROFILE_API_URL), "instagram")
+        extract(page_from(write_page(tmp_path, body, "a.json"), PROFILE_API_URL), "instagram")
     assert err.value.reason == reason
 
 
@@ -207,14 +201,14 @@ def test_profile_api_refusal_is_a_block(tmp_path, body, reason):
                                   '{"data":{"user":{"id":"1"}},"status":"ok"}'])
 def test_profile_api_without_user_is_page_changed(tmp_path, body):
     with pytest.raises(PageChanged, match="data.user"):
-        extract(page_from(_write(tmp_path, body, "a.json"), PROFILE_API_URL))
+        extract(page_from(write_page(tmp_path, body, "a.json"), PROFILE_API_URL))
 
 
 def test_profile_api_bad_timeline_is_skipped(tmp_path):
     body = ('{"data":{"user":{"id":"5","username":"x.y","edge_followed_by":{"count":"many"},'
             '"edge_owner_to_timeline_media":{"edges":[1,{"node":"x"},{"node":{"id":"9"}},'
             '{"node":{"shortcode":"AbC","id":"77","owner":"nobody","taken_at_timestamp":"soon"}}]}}}}')
-    records = extract(page_from(_write(tmp_path, body, "a.json"), PROFILE_API_URL))
+    records = extract(page_from(write_page(tmp_path, body, "a.json"), PROFILE_API_URL))
     assert [(r.kind, r.id) for r in records] == [("account", "5"), ("post", "77")]
     assert records[0].followers is None
     assert records[1].author.id == "5" and records[1].author.handle == "x.y" and records[1].created_at is None

@@ -2,17 +2,11 @@ import pytest
 
 from crawler.errors import BlockedPage, PageChanged
 from crawler.extract import extract
-from tests.support import PAGES, fixture_records, one, page_from
+from tests.support import PAGES, fixture_records, one, page_from, write_page
 
 NOTE_URL = "https://www.xiaohongshu.com/explore/65f0a1b2000000001203c4d5?xsec_token=ABxyz%3D&xsec_source=pc_feed"
 VIDEO_URL = "https://www.xiaohongshu.com/discovery/item/6601c2d3000000001e00f0a1"
 PROFILE_URL = "https://www.xiaohongshu.com/user/profile/5f1e2d3c000000000100abcd"
-
-
-def _write(tmp_path, text, name="page.html"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_image_note():
@@ -46,7 +40,7 @@ def test_video_note():
 
 def test_video_duration_from_stream_when_capa_missing(tmp_path):
     text = (PAGES / "xiaohongshu" / "note_video.html").read_text(encoding="utf-8").replace('"capa":{"duration":42},', "")
-    note = extract(page_from(_write(tmp_path, text), VIDEO_URL))[0]
+    note = extract(page_from(write_page(tmp_path, text), VIDEO_URL))[0]
     assert note.duration_s == 41.96  # stream duration is in milliseconds
 
 
@@ -64,17 +58,17 @@ def test_note_id_comes_from_the_url_not_the_first_entry(tmp_path):
     text = (PAGES / "xiaohongshu" / "note_images.html").read_text(encoding="utf-8")
     other = "https://www.xiaohongshu.com/explore/aaaaaaaaaaaaaaaaaaaaaaaa"
     with pytest.raises(PageChanged, match="aaaaaaaaaaaaaaaaaaaaaaaa not in note.noteDetailMap"):
-        extract(page_from(_write(tmp_path, text), other))
+        extract(page_from(write_page(tmp_path, text), other))
 
 
 def test_missing_state_is_page_changed(tmp_path):
-    path = _write(tmp_path, "<html><head><title>小红书</title></head><body><div id=app></div></body></html>")
+    path = write_page(tmp_path, "<html><head><title>小红书</title></head><body><div id=app></div></body></html>")
     with pytest.raises(PageChanged, match="__INITIAL_STATE__ not found"):
         extract(page_from(path, NOTE_URL))
 
 
 def test_empty_note_map_is_page_changed(tmp_path):
-    path = _write(tmp_path, '<script>window.__INITIAL_STATE__={"note":{"noteDetailMap":{},'
+    path = write_page(tmp_path, '<script>window.__INITIAL_STATE__={"note":{"noteDetailMap":{},'
                             '"serverRequestInfo":{"state":"fail","errorCode":-510001,"errMsg":"笔记不存在"}}}</script>')
     with pytest.raises(PageChanged, match="笔记不存在"):
         extract(page_from(path, NOTE_URL))
@@ -84,19 +78,19 @@ def test_wrong_types_in_the_note_do_not_crash(tmp_path):
     text = (PAGES / "xiaohongshu" / "note_images.html").read_text(encoding="utf-8")
     text = text.replace('"interactInfo":{', '"interactInfo":{"x":1},"_old":{').replace('"imageList":[', '"imageList":"x","_l":[')
     text = text.replace('"user":{"userId"', '"user":"nobody","_u":{"userId"').replace('"time":1767240000000', '"time":"soon"')
-    note = extract(page_from(_write(tmp_path, text), NOTE_URL))[0]
+    note = extract(page_from(write_page(tmp_path, text), NOTE_URL))[0]
     assert note.metrics.likes is None and note.image_count is None and note.author.id is None
     assert note.created_at is None and note.media_type == "text"
 
 
 def test_profile_without_basic_info_is_page_changed(tmp_path):
-    path = _write(tmp_path, '<script>window.__INITIAL_STATE__={"user":{"userPageData":{}}}</script>')
+    path = write_page(tmp_path, '<script>window.__INITIAL_STATE__={"user":{"userPageData":{}}}</script>')
     with pytest.raises(PageChanged, match="basicInfo"):
         extract(page_from(path, PROFILE_URL))
 
 
 def test_captcha_redirect_is_blocked(tmp_path):
-    path = _write(tmp_path, "<html><head><title>小红书</title></head><body><div id=app></div></body></html>")
+    path = write_page(tmp_path, "<html><head><title>小红书</title></head><body><div id=app></div></body></html>")
     url = "https://www.xiaohongshu.com/website-login/captcha?redirectPath=https%3A%2F%2Fwww.xiaohongshu.com%2Fexplore%2F65f0a1b2000000001203c4d5"
     with pytest.raises(BlockedPage) as err:
         extract(page_from(path, url), "xiaohongshu")
@@ -163,7 +157,7 @@ def test_plain_note_page():
 
 @pytest.mark.parametrize("code,reason", [(300012, "ip_blocked"), (461, "captcha"), (-100, "login_wall")])
 def test_api_refusal_is_a_block(tmp_path, code, reason):
-    path = _write(tmp_path, '{"code":%d,"success":false,"msg":"访问频次异常","data":{}}' % code, "a.json")
+    path = write_page(tmp_path, '{"code":%d,"success":false,"msg":"访问频次异常","data":{}}' % code, "a.json")
     with pytest.raises(BlockedPage) as err:
         extract(page_from(path, SEARCH_API_URL), "xiaohongshu")
     assert err.value.reason == reason
@@ -176,13 +170,13 @@ def test_api_refusal_is_a_block(tmp_path, code, reason):
 ])
 def test_search_api_without_items_is_page_changed(tmp_path, body, match):
     with pytest.raises(PageChanged, match=match):
-        extract(page_from(_write(tmp_path, body, "a.json"), SEARCH_API_URL))
+        extract(page_from(write_page(tmp_path, body, "a.json"), SEARCH_API_URL))
 
 
 def test_search_api_bad_items_are_skipped(tmp_path):
     body = ('{"code":0,"data":{"items":[1,"x",{"id":"aa","note_card":"x"},{"note_card":{"type":"normal"}},'
             '{"id":"6620aaaa000000001203c4d5","note_card":{"type":"normal","user":"x","interact_info":[]}}]}}')
-    records = extract(page_from(_write(tmp_path, body, "a.json"), SEARCH_API_URL))
+    records = extract(page_from(write_page(tmp_path, body, "a.json"), SEARCH_API_URL))
     assert [r.id for r in records] == ["6620aaaa000000001203c4d5"]
     assert records[0].author.id is None and records[0].metrics.likes is None
     assert records[0].url == "https://www.xiaohongshu.com/explore/6620aaaa000000001203c4d5"  # no token: bare URL
@@ -190,4 +184,4 @@ def test_search_api_bad_items_are_skipped(tmp_path):
 
 def test_user_posted_without_notes_is_page_changed(tmp_path):
     with pytest.raises(PageChanged, match="data.notes"):
-        extract(page_from(_write(tmp_path, '{"code":0,"data":{"cursor":""}}', "a.json"), USER_POSTED_URL))
+        extract(page_from(write_page(tmp_path, '{"code":0,"data":{"cursor":""}}', "a.json"), USER_POSTED_URL))
