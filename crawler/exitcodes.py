@@ -35,3 +35,18 @@ def from_stats(stats: dict) -> tuple[int, str]:
     if stats.get("replay/missing") and not stats.get("pages/url", 0) + stats.get("pages/search", 0) + stats.get("pages/account", 0):
         return FAILED, "no record: the requested URLs are not in the REPLAY_HAR file"
     return EMPTY, "no record: the pages held no results"
+
+
+def fail(command: str, code: int, message: str) -> int:
+    """Print ``scrapy <command>: <message>`` as one line on stderr; return ``code`` (the commands' exit status)."""
+    import sys
+
+    sys.stderr.write("scrapy %s: %s\n" % (command, " ".join(message.split())))
+    return code
+
+
+def of_store_error(exc: Exception) -> int:
+    """A STORE_URI this build cannot use is bad configuration; a store that fails or refuses is a storage failure."""
+    from crawler.storage import StoreConfigError
+
+    return BAD_CONFIG if isinstance(exc, StoreConfigError) else STORAGE

@@ -58,11 +58,8 @@ class Command(ScrapyCrawlCommand):
             return
         try:  # fail fast: endpoint, credentials, bucket, before the first page
             open_store(self.settings.get("STORE_URI") or "./data", **store_options(self.settings)).check()
-        except StoreConfigError as exc:
-            self.exitcode = self._fail(exitcodes.BAD_CONFIG, str(exc))
-            return
-        except StoreError as exc:
-            self.exitcode = self._fail(exitcodes.STORAGE, str(exc))
+        except (StoreConfigError, StoreError) as exc:
+            self.exitcode = self._fail(exitcodes.of_store_error(exc), str(exc))
             return
         started = time.monotonic()
         crawler = self._create_crawler(spidercls)

@@ -14,6 +14,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler import exitcodes
 from crawler.errors import BlockedPage, ExtractionError
 from crawler.extract import extract
 from crawler.page import Page
@@ -45,25 +46,21 @@ class Command(ScrapyCommand):
         self.exitcode = run_extract(Path(args[0]), opts.url, opts.platform, opts.query)
 
 
-def fail(code: int, message: str) -> int:
-    sys.stderr.write("scrapy extract: %s\n" % " ".join(message.split()))
-    return code
-
 
 def run_extract(path: Path, url: str, platform: str | None, query: str | None = None) -> int:
     try:
         body = path.read_bytes()
     except OSError as exc:
-        return fail(EXIT_BAD_INPUT, "cannot read %s: %s" % (path, exc.strerror or exc))
+        return exitcodes.fail("extract", EXIT_BAD_INPUT, "cannot read %s: %s" % (path, exc.strerror or exc))
     page = Page(url=url or "", body=body, query=query)
     try:
         records = extract(page, platform)
     except BlockedPage as exc:
-        return fail(EXIT_BLOCKED, str(exc))
+        return exitcodes.fail("extract", EXIT_BLOCKED, str(exc))
     except ExtractionError as exc:
-        return fail(EXIT_BAD_INPUT, str(exc))
+        return exitcodes.fail("extract", EXIT_BAD_INPUT, str(exc))
     if not records:
-        return fail(EXIT_EMPTY, "no record in %s: the page holds an empty result list" % path)
+        return exitcodes.fail("extract", EXIT_EMPTY, "no record in %s: the page holds an empty result list" % path)
     out = sys.stdout.buffer
     for record in records:
         out.write(to_json_line(record))

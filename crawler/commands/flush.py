@@ -40,11 +40,8 @@ class Command(ScrapyCommand):
         try:
             store = open_store(uri, **store_options(settings))
             store.check()
-        except StoreConfigError as exc:
-            self.exitcode = fail(exitcodes.BAD_CONFIG, str(exc))
-            return
-        except StoreError as exc:
-            self.exitcode = fail(exitcodes.STORAGE, str(exc))
+        except (StoreConfigError, StoreError) as exc:
+            self.exitcode = exitcodes.fail("flush", exitcodes.of_store_error(exc), str(exc))
             return
         writer = Writer(store, spool_dir=settings.get("SPOOL_DIR") or None,
                         compresslevel=settings.getint("STORE_GZIP_LEVEL", 6))
@@ -55,11 +52,7 @@ class Command(ScrapyCommand):
             outcome.pending, writer.root)
         print(line, file=sys.stderr)
         if outcome.pending or outcome.errors:
-            self.exitcode = fail(exitcodes.STORAGE, outcome.error or "objects stay in the spool")
+            self.exitcode = exitcodes.fail("flush", exitcodes.STORAGE, outcome.error or "objects stay in the spool")
             return
         self.exitcode = 0
 
-
-def fail(code: int, message: str) -> int:
-    sys.stderr.write("scrapy flush: %s\n" % " ".join(message.split()))
-    return code

@@ -43,7 +43,7 @@ class Command(ScrapyCommand):
         if len(args) > 1:
             raise UsageError("give at most one STORE_URI")
         if opts.since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", opts.since):
-            self.exitcode = fail(exitcodes.BAD_CONFIG, "--since takes a day, YYYY-MM-DD; got %r" % opts.since)
+            self.exitcode = exitcodes.fail("records", exitcodes.BAD_CONFIG, "--since takes a day, YYYY-MM-DD; got %r" % opts.since)
             return
         uri = args[0] if args else (self.settings.get("STORE_URI") if self.settings else None) or "./data"
         try:
@@ -52,17 +52,10 @@ class Command(ScrapyCommand):
             for line in iter_lines(store, platform=opts.platform, kind=opts.kind, since=opts.since):
                 out.write(line)
             out.flush()
-        except StoreConfigError as exc:
-            self.exitcode = fail(exitcodes.BAD_CONFIG, str(exc))
-            return
-        except StoreError as exc:
-            self.exitcode = fail(exitcodes.STORAGE, str(exc))
+        except (StoreConfigError, StoreError) as exc:
+            self.exitcode = exitcodes.fail("records", exitcodes.of_store_error(exc), str(exc))
             return
         except BrokenPipeError:  # `| head`
             sys.stderr.close()
         self.exitcode = 0
 
-
-def fail(code: int, message: str) -> int:
-    sys.stderr.write("scrapy records: %s\n" % " ".join(message.split()))
-    return code
