@@ -21,14 +21,14 @@ SCHEMA_VERSION = "1.0"
 PLATFORMS = (
     "tiktok", "tiktok_shop", "douyin", "kuaishou", "xiaohongshu", "weibo", "instagram", "youtube",
     "facebook_marketplace", "taobao", "tmall", "amazon", "ebay", "shopee", "aliexpress",
-    "mercadolibre", "etsy", "shopify", "web",
+    "mercadolibre", "etsy", "shopify", "tokopedia", "lazada", "web",
 )
 Platform = Literal[
     "tiktok", "tiktok_shop", "douyin", "kuaishou", "xiaohongshu", "weibo", "instagram", "youtube",
     "facebook_marketplace", "taobao", "tmall", "amazon", "ebay", "shopee", "aliexpress",
-    "mercadolibre", "etsy", "shopify", "web",
+    "mercadolibre", "etsy", "shopify", "tokopedia", "lazada", "web",
 ]
-Extractor = Literal["hydration", "api", "jsonld", "dom", "meta"]
+Extractor = Literal["hydration", "api", "jsonld", "microdata", "dom", "meta", "shape"]
 
 _UTC_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
@@ -113,6 +113,7 @@ class Envelope(_Model):
     crawl_id: StrictStr
     query: StrictStr | None = None
     extractor: Extractor
+    partial: StrictBool = False
     contacts: list[Contact] = Field(default_factory=list)
     signals: dict[str, Any] = Field(default_factory=dict)
     evidence: Evidence | None = None
