@@ -20,3 +20,12 @@ class NoParser(ExtractionError):
 class PageChanged(ExtractionError):
     """The parser recognised the page but its data is not where it should be:
     the platform changed its page, or the capture is truncated."""
+
+
+class ParserError(ExtractionError):
+    """A parser failed in a way it should not (a bug): reported as one line naming the parser."""
+
+    def __init__(self, parser: str, exc: BaseException):
+        self.parser = parser
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        super().__init__("parser error in %s: %s%s" % (parser, type(exc).__name__, ": " + detail[:200] if detail else ""))

@@ -1,9 +1,11 @@
-"""Which parser reads a page: chosen from the URL, and from the content where the URL says too little.
+"""Which parsers may read a page, best first: the URL is a hint, the content decides.
 
-Parsers register with ``@register``. ``choose(page, platform)`` tries, in order:
+Parsers register with ``@register``. ``candidates(page, platform)`` orders them:
 1. parsers whose ``url_pattern`` matches the URL and that ``accept`` the page;
-2. parsers that ``sniff`` the content (highest ``priority`` first; the generic
-   ``web`` JSON-LD parser comes last).
+2. parsers that ``sniff`` the content, whatever the URL (highest ``priority`` first; the generic
+   ``web`` JSON-LD parser comes last);
+``crawler.extract`` tries them in that order and, when none yields a record from a JSON answer,
+falls back to the shape reader (``crawler/shape.py``). ``choose`` is the first candidate.
 """
 from __future__ import annotations
 
@@ -35,17 +37,23 @@ def _load() -> None:
     import crawler.parsers  # noqa: F401  (registers every parser)
 
 
+def check_platform(platform: str | None) -> None:
+    if platform and platform not in platforms():
+        raise NoParser("unknown platform %r (known: %s)" % (platform, ", ".join(sorted(platforms()))))
+
+
+def candidates(page: Page, platform: str | None = None) -> list:
+    """Parsers that may read the page, best first (see the module docstring); may be empty."""
+    check_platform(platform)
+    pool = [p for p in all_parsers() if not platform or platform in p.platforms]
+    by_url = [p for p in pool if p.matches_url(page.url) and p.accepts(page)]
+    sniffers = sorted((p for p in pool if p not in by_url and p.sniff(page)), key=lambda p: -p.priority)
+    return by_url + sniffers
+
+
 def choose(page: Page, platform: str | None = None):
-    candidates = all_parsers()
-    if platform:
-        if platform not in platforms():
-            raise NoParser("unknown platform %r (known: %s)" % (platform, ", ".join(sorted(platforms()))))
-        candidates = [p for p in candidates if platform in p.platforms]
-    for parser in candidates:
-        if parser.matches_url(page.url) and parser.accepts(page):
-            return parser
-    sniffers = sorted((p for p in candidates if p.sniff(page)), key=lambda p: -p.priority)
-    if sniffers:
-        return sniffers[0]
+    found = candidates(page, platform)
+    if found:
+        return found[0]
     where = "platform %s" % platform if platform else "any platform"
     raise NoParser("no parser of %s understands this page (url %s)" % (where, page.url or "not given"))
