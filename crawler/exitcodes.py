@@ -17,6 +17,8 @@ def from_stats(stats: dict) -> tuple[int, str]:
     records = sum(v for k, v in stats.items() if k.startswith("records/"))
     blocked = stats.get("blocked/gave_up", 0)
     errors = stats.get("extract/error", 0) + stats.get("pages/failed", 0) + stats.get("spider_exceptions/count", 0)
+    if stats.get("store/spool_full"):  # back-pressure: the message names the spool and its free space
+        return STORAGE, stats["store/error"]
     if stats.get("store/error"):
         return STORAGE, "records could not be written to the store: %s" % stats.get("store/error")
     if records:

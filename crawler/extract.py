@@ -21,7 +21,7 @@ import signal
 import threading
 from dataclasses import dataclass
 
-from crawler.blocks import classify
+from crawler.blocks import explain
 from crawler.contacts import record_contacts
 from crawler.errors import BlockedPage, ExtractionError, NoParser, PageChanged, ParserError
 from crawler.page import Page
@@ -42,6 +42,30 @@ MAX_SECONDS = 30.0
 class Extraction:
     parser: object  # a Parser, or the ShapeReader
     records: list[Envelope]
+    status: str | None = None  # an API answer's own status field ("status_code=0"), for the crawl's stats
+
+
+_STATUS_KEYS = ("status_code", "statusCode", "code", "ret", "error", "errno", "ok", "success", "status")
+
+
+def api_status(page: Page) -> str | None:
+    """``key=value`` of the status field an API answer carries at its top level, else None. Data is
+    read whatever it says (platforms send complete data with non-zero codes); the crawl counts it."""
+    if not page.is_json:
+        return None
+    try:
+        data = page.json
+    except ExtractionError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    for key in _STATUS_KEYS:
+        value = data.get(key)
+        if isinstance(value, list) and value and isinstance(value[0], str):  # mtop: "ret": ["SUCCESS::ok"]
+            value = value[0].split("::")[0]
+        if isinstance(value, (bool, int, str)) and len(str(value)) <= 40:
+            return "%s=%s" % (key, str(value).lower() if isinstance(value, bool) else value)
+    return None
 
 
 class _TimeUp(Exception):
@@ -93,9 +117,9 @@ def _shape_platform(page: Page, platform: str | None, tried: list) -> str | None
 
 
 def _block_reason(page: Page, platform: str | None, tried: list) -> str | None:
-    reason = classify(page)
-    if reason:
-        return reason
+    verdict = explain(page)
+    if verdict:
+        return "%s (by its %s)" % (verdict.reason, verdict.why)
     slug = platform or platform_of_host(page.url)
     judges = list(tried) + [p for p in all_parsers() if p not in tried and (slug in p.platforms or p.matches_url(page.url))]
     for parser in judges:
@@ -129,7 +153,7 @@ def extract_page(page: Page, platform: str | None = None, watchlist=None) -> Ext
             failures.append(exc)
             continue
         if records:
-            return Extraction(parser, [enrich(r, watchlist) for r in records])
+            return Extraction(parser, [enrich(r, watchlist) for r in records], api_status(page))
         empty = empty or parser
     slug = _shape_platform(page, platform, tried)
     if slug and page.is_json:
@@ -140,17 +164,19 @@ def extract_page(page: Page, platform: str | None = None, watchlist=None) -> Ext
             failures.append(exc)
         else:
             if records:
-                return Extraction(reader, [enrich(r, watchlist) for r in records])
+                return Extraction(reader, [enrich(r, watchlist) for r in records], api_status(page))
     blocked = next((f for f in failures if isinstance(f, BlockedPage)), None)
     if blocked is not None:
         raise blocked
-    reason = _block_reason(page, platform, tried)
-    if reason:
+    decided = _block_reason(page, platform, tried)
+    if decided:
+        reason, _, why = decided.partition(" ")
+        why = " " + why if why else ""
         where = platform or (tried[0].platform_for(page) if tried else platform_of_host(page.url))
-        raise BlockedPage(reason, "%s served a %s page" % (where, reason) if where else
-                          "the page is a %s page, not content" % reason)
+        raise BlockedPage(reason, "%s served a %s page%s" % (where, reason, why) if where else
+                          "the page is a %s page, not content%s" % (reason, why))
     if empty is not None:
-        return Extraction(empty, [])
+        return Extraction(empty, [], api_status(page))
     bugs = [f for f in failures if isinstance(f, ParserError)]
     if bugs:
         raise bugs[0]
@@ -169,6 +195,66 @@ def enrich(record: Envelope, watchlist=None) -> Envelope:
     if signals:
         record.signals = {**record.signals, **signals}
     return record
+
+
+@dataclass
+class Sources:
+    """What the several sources of one page gave (see ``extract_sources``)."""
+    records: list[tuple[Envelope, object]]  # (record, the parser that read it), one per (kind, id)
+    blocked: str | None = None  # a block reason, when no source gave a record
+    failure: tuple[str, ExtractionError] | None = None  # the first document's error, when nothing was read
+    statuses: list[str] | None = None  # API answers' status fields
+    unread_api: int = 0  # API answers no parser could read
+
+
+def extract_sources(pages: list[tuple[Page, str]], platform: str | None = None, watchlist=None) -> Sources:
+    """Records of one page read from each of its sources: ``(Page, origin)`` with origin "page" (as
+    rendered), "served" (as the server sent it) or "api" (answers it fetched itself). Of the records
+    the sources share, the one that says most is kept (``richest``), never a mix of two. A block
+    counts only when no source gave a record; an unreadable API answer is not a failure of the page."""
+    found: list[tuple[Envelope, object]] = []
+    out = Sources(records=[], statuses=[])
+    for page, origin in pages:
+        try:
+            extraction = extract_page(page, platform, watchlist)
+        except BlockedPage as exc:
+            out.blocked = out.blocked or exc.reason
+            continue
+        except ExtractionError as exc:
+            if origin == "api":
+                out.unread_api += 1
+                logger.debug("%s: %s", page.url, exc)
+            elif out.failure is None:
+                out.failure = (page.url, exc)
+            continue
+        if extraction.status:
+            out.statuses.append(extraction.status)
+        found.extend((record, extraction.parser) for record in extraction.records)
+    out.records = richest(found)
+    if out.records:
+        out.blocked = None
+    return out
+
+
+def _filled(value) -> int:
+    if isinstance(value, dict):
+        return sum(_filled(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 if value else 0
+    return 0 if value is None else 1
+
+
+def richest(records: list) -> list:
+    """One record per (kind, id) among a page and the API answers it fetched: the one that says most
+    (a profile's post tiles carry views only; the same posts from the list API are complete), in the
+    order they were first seen."""
+    best: dict[tuple[str, str], tuple] = {}
+    for record, parser in records:
+        key = (record.kind, record.id)
+        score = _filled(record.model_dump(exclude={"evidence", "source_url", "extractor", "partial"}))
+        if key not in best or score > best[key][2]:
+            best[key] = (record, parser, score, best.get(key, (None, None, None, len(best)))[3])
+    return [(record, parser) for record, parser, _score, _order in sorted(best.values(), key=lambda item: item[3])]
 
 
 def extract(page: Page, platform: str | None = None, watchlist=None) -> list[Envelope]:

@@ -72,10 +72,14 @@ SPOOL_DIR = os.environ.get("SPOOL_DIR")
 PART_MAX_RECORDS = 10_000     # a part is sealed (gzip) and uploaded every N records of a platform and kind ...
 PART_MAX_SECONDS = 300.0      # ... or every T seconds
 SPOOL_FLUSH_SECONDS = 1.0     # open parts are fsynced this often: what a SIGKILL can lose at most
+SPOOL_MIN_FREE_MB = 64.0      # free space the spool keeps in reserve: below it the crawl stops (exit 4), losing nothing
 STORE_GZIP_LEVEL = 6
 STORE_RETRY_ATTEMPTS = 6      # uploads: tenacity, exponential backoff with jitter, on throttling/5xx/connection
-STORE_RETRY_SECONDS = 60.0    # errors (never 403 or a missing bucket), bounded in attempts and in time
-STORE_CONNECT_TIMEOUT = 5.0
+STORE_RETRY_SECONDS = 60.0    # errors (never 403 or a missing bucket), bounded in attempts and in time; also the
+                              # deadline of the whole end-of-crawl upload and of records/flush/contacts
+STORE_CONNECT_TIMEOUT = 5.0   # every request: connect and read timeouts
+STORE_READ_TIMEOUT = 20.0
+STORE_BREAKER_TIMEOUTS = 3    # after this many timeouts in a row the store is not tried again in this run
 
 # ---- scheduled runs: shards and logs (crawler.sharding, crawler.logformat; deploy/README.md) ----
 # this crawl is shard SHARD_INDEX of SHARD_COUNT (environment variables too); unset: Kubernetes' JOB_COMPLETION_INDEX
@@ -86,11 +90,19 @@ RUN_ID = None              # shared by the shards of one scheduled run; else RUN
 # LOG_FORMAT=json (environment, or -s for scrapy crawl): one JSON object per log line on stdout. Scrapy's own
 # LOG_FORMAT (a format string) stays the default here; crawler.logformat takes "json" out before Scrapy sees it.
 
+# the crawl is these components (a platform spider only turns targets into requests and pages into records)
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.guard.NetworkGuardMiddleware": 40,
-    "crawler.middlewares.backoff.BackoffMiddleware": 45,
-    "crawler.middlewares.pagepool.PagePoolMiddleware": 960,
-    "crawler.middlewares.replay.HarReplayMiddleware": 950,
+    "crawler.middlewares.guard.NetworkGuardMiddleware": 40,        # refuse what the guard refuses, final URLs too
+    "crawler.middlewares.blocks.BackoffMiddleware": 45,            # a retried blocked page waits
+    "crawler.middlewares.contexts.BrowserContextMiddleware": 900,  # proxy / login state / recording per request
+    "crawler.middlewares.replay.HarReplayMiddleware": 950,         # REPLAY_HAR: answer everything from the HAR
+    "crawler.middlewares.pagepool.PagePoolMiddleware": 960,        # reuse a few long-lived browser pages
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.sharding.ShardMiddleware": 50,            # this shard's targets only
+    "crawler.middlewares.budget.ItemBudgetMiddleware": 600,        # -a max_items; records/<kind> stats
+    "crawler.middlewares.blocks.BlockMiddleware": 650,             # blocked pages: retry with backoff, retire proxy
+    "crawler.middlewares.pagepool.PageReleaseMiddleware": 1000,    # pages go back to the pool after the callback
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 800,

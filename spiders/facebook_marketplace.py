@@ -24,10 +24,18 @@ logged-in session (``STORAGE_STATE`` or ``FACEBOOK_MARKETPLACE_STORAGE_STATE``) 
 import re
 from urllib.parse import quote
 
-from crawler.spider import PlatformSpider, TargetError
+from crawler.spider import PlatformSpider
+from crawler.targets import Option
 
 DEFAULT_CITY = "nyc"
 _CITY = re.compile(r"^[a-z0-9][a-z0-9_.-]*$", re.I)
+
+
+def city_of(value: str) -> str:
+    city = value.strip().strip("/").lower()
+    if not _CITY.match(city):
+        raise ValueError("must be a Marketplace city slug like saltlakecity")
+    return city
 
 
 class FacebookMarketplaceSpider(PlatformSpider):
@@ -38,20 +46,11 @@ class FacebookMarketplaceSpider(PlatformSpider):
     scrolls = 2
     follow_kinds = ("listing",)
 
-    @classmethod
-    def check_targets(cls, args):
-        super().check_targets(args)
-        city = args.get("city")
-        if city is not None and not _CITY.match(city):
-            raise TargetError("facebook_marketplace: -a city must be a Marketplace city slug like saltlakecity, "
-                              "got %r" % city)
+    options = {"city": Option("the Marketplace city of query targets (its URL slug)",
+                              setting="FACEBOOK_MARKETPLACE_CITY", default=DEFAULT_CITY, parse=city_of)}
 
     def city(self) -> str:
-        return getattr(self, "city_slug", None) or self.settings.get("FACEBOOK_MARKETPLACE_CITY") or DEFAULT_CITY
-
-    def __init__(self, *args, city: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.city_slug = city.strip().strip("/").lower() or None
+        return self.option("city")
 
     def search_url(self, query):
         return "https://www.facebook.com/marketplace/%s/search?query=%s" % (quote(self.city()), quote(query))

@@ -30,7 +30,8 @@ import re
 from urllib.parse import quote
 
 from crawler.parsers.mercadolibre import DOMAIN_SITE
-from crawler.spider import PlatformSpider, TargetError
+from crawler.spider import PlatformSpider
+from crawler.targets import Option, OptionUnknown
 
 DEFAULT_SITE = "com.mx"
 
@@ -51,10 +52,18 @@ LIST_PAGE = re.compile(r"^https?://(?:listado\.mercadolibre|lista\.mercadolivre)
 
 
 def site_of(value: str) -> str | None:
+    """``com.ar`` from "com.ar", "ar", "MLA" or "mercadolibre.com.ar"; None for no site."""
     site = value.strip().lower()
     for prefix in ("https://", "http://", "www.", "mercadolibre.", "mercadolivre."):
         site = site[len(prefix):] if site.startswith(prefix) else site
     return ALIASES.get(site.strip("/."))
+
+
+def site_option(value: str) -> str:
+    site = site_of(value)
+    if site is None:
+        raise OptionUnknown("one of: %s" % ", ".join(SITES))
+    return site
 
 
 class MercadoLibreSpider(PlatformSpider):
@@ -64,27 +73,19 @@ class MercadoLibreSpider(PlatformSpider):
     follow_kinds = ("listing",)
     plain_pages = LIST_PAGE.pattern  # search and seller list pages: cards in the server HTML, no screenshot kept
 
+    options = {"site": Option("the country site of query and account targets", setting="MERCADOLIBRE_SITE",
+                              default=DEFAULT_SITE, parse=site_option)}
+
     @classmethod
-    def check_targets(cls, args):
-        super().check_targets(args)
-        if args.get("site") and site_of(args["site"]) is None:
-            raise TargetError("mercadolibre: unknown -a site=%s; one of: %s" % (args["site"], ", ".join(SITES)))
-        account = (args.get("account") or "").strip()
-        if account and not re.match(r"^https?://", account) and not account.isdigit():
-            raise TargetError("mercadolibre: -a account takes the seller's numeric id (an item's seller.id) or a "
-                              "listado _CustId_ URL; store pages by nickname (%s) are not supported" % account)
+    def check_target(cls, kind, value):
+        if kind == "account" and not re.match(r"^https?://", value) and not value.strip().isdigit():
+            return ("-a account takes the seller's numeric id (an item's seller.id) or a listado _CustId_ URL; "
+                    "store pages by nickname (%s) are not supported" % value)
+        return None
 
     @property
     def site(self) -> str:
-        value = self.__dict__.get("site_arg") or self.settings.get("MERCADOLIBRE_SITE") or DEFAULT_SITE
-        site = site_of(value)
-        if site is None:
-            raise TargetError("mercadolibre: unknown site %r; one of: %s" % (value, ", ".join(SITES)))
-        return site
-
-    def __init__(self, *args, site: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.site_arg = site
+        return self.option("site")
 
     def search_url(self, query):
         term = re.sub(r"\s+", "-", query.strip().lower())

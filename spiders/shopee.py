@@ -30,17 +30,14 @@ An API answer ``{"error": 90309999}`` is Shopee's bot check: the parser reports 
 from urllib.parse import quote
 
 from crawler.parsers.shopee import COUNTRIES
-from crawler.spider import PlatformSpider, TargetError
+from crawler.spider import PlatformSpider
+from crawler.targets import Option, site_choice
 
 DEFAULT_SITE = "co.id"
 SITES = sorted(host[len("shopee."):] for host in COUNTRIES)
 
 
-def _site(value: str) -> str:
-    site = value.strip().lower()
-    for prefix in ("https://", "http://", "www.", "shopee."):
-        site = site[len(prefix):] if site.startswith(prefix) else site
-    return site.strip("/.")
+site_of = site_choice("shopee", SITES)
 
 
 class ShopeeSpider(PlatformSpider):
@@ -52,17 +49,11 @@ class ShopeeSpider(PlatformSpider):
     scrolls = 1  # lazy parts of the page (and the shop's item list, fetched after the shop) load on scroll
     follow_kinds = ("listing",)
 
-    @classmethod
-    def check_targets(cls, args):
-        super().check_targets(args)
-        if args.get("site") and _site(args["site"]) not in SITES:
-            raise TargetError("shopee: unknown -a site=%s; one of: %s" % (args["site"], ", ".join(SITES)))
+    options = {"site": Option("the country site of query and account targets", setting="SHOPEE_SITE",
+                              default=DEFAULT_SITE, parse=site_of)}
 
     def site_host(self) -> str:
-        site = _site(getattr(self, "site", "") or self.settings.get("SHOPEE_SITE") or DEFAULT_SITE)
-        if site not in SITES:
-            raise TargetError("shopee: unknown site %r; one of: %s" % (site, ", ".join(SITES)))
-        return "shopee.%s" % site
+        return "shopee.%s" % self.option("site")
 
     def search_url(self, query):
         return "https://%s/search?keyword=%s" % (self.site_host(), quote(query))

@@ -20,7 +20,7 @@ goes through Chromium:
 """
 from urllib.parse import quote
 
-from crawler.spider import PlatformSpider, TargetError
+from crawler.spider import PlatformSpider
 
 
 class TikTokShopSpider(PlatformSpider):
@@ -31,12 +31,12 @@ class TikTokShopSpider(PlatformSpider):
     follow_kinds = ("listing",)
 
     @classmethod
-    def check_targets(cls, args):
-        super().check_targets(args)
-        account = (args.get("account") or "").strip()
-        if account and not account.startswith(("http://", "https://")) and not _store_handle(account):
-            raise TargetError("tiktok_shop: -a account takes a store as <store-slug>/<seller_id> "
-                              "(e.g. sockhaus-outlet/7495000000000000002) or its /shop/store/ URL, got %r" % account)
+    def check_target(cls, kind, value):
+        account = value.strip()
+        if kind == "account" and not account.startswith(("http://", "https://")) and not _store_handle(account):
+            return ("-a account takes a store as <store-slug>/<seller_id> (e.g. sockhaus-outlet/7495000000000000002) "
+                    "or its /shop/store/ URL, got %r" % account)
+        return None
 
     def search_url(self, query):
         return "https://www.tiktok.com/shop/s/%s" % quote(query, safe="")

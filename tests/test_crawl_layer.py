@@ -12,7 +12,7 @@ from scrapy.http import Request
 from crawler import exitcodes
 from crawler.browser import choose_browser, launch_options
 from crawler.har import REDACTED, HarError, HarIndex, entry, load, scrub, write_har
-from crawler.middlewares.backoff import BackoffMiddleware
+from crawler.middlewares.blocks import BackoffMiddleware
 from crawler.middlewares.guard import NetworkGuard, NetworkGuardMiddleware
 from crawler.middlewares.pagepool import PagePool
 

@@ -1,7 +1,5 @@
-"""The shared helpers: counts, money, times, paths, embedded state, hashtags."""
+"""The shared helpers (money: tests/test_money.py): counts, times, paths, embedded state, hashtags."""
 from __future__ import annotations
-
-from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -10,7 +8,6 @@ from parsel import Selector
 
 from crawler.helpers.counts import parse_count
 from crawler.helpers.embedded import js_assignment, jsonld, jsonld_of_type, meta_tags, script_json
-from crawler.helpers.money import money, parse_money, parse_money_range, scaled_money
 from crawler.helpers.paths import as_digits, as_int, as_str, find_dicts, pick, pick_first
 from crawler.helpers.text import absolute_url, hashtags
 from crawler.helpers.times import to_utc
@@ -44,43 +41,6 @@ def test_parse_count_one_decimal_multiplier(tenths, unit):
     suffix, factor = unit
     text = "%d.%d%s" % (tenths // 10, tenths % 10, suffix)
     assert parse_count(text) == tenths * factor // 10
-
-
-@pytest.mark.parametrize("text,currency,locale,amount,code", [
-    ("52,41 €", None, None, "52.41", "EUR"),
-    ("R$ 1.299,90", None, None, "1299.90", "BRL"),
-    ("¥28.5", None, None, "28.5", "CNY"),
-    ("$1,299.00", None, None, "1299", "USD"),
-    ("Rp4.599.000", None, None, "4599000", "IDR"),
-    ("$ 5,499", "MXN", "es_MX", "5499", "MXN"),
-    ("4,68 ₾", None, None, "4.68", "GEL"),
-    ("US $12.50", None, None, "12.50", "USD"),
-    ("1.234,56 €", None, "de_DE", "1234.56", "EUR"),
-    ("€1,234.56", None, "en_IE", "1234.56", "EUR"),
-    ("HDMI USB cable $5", None, None, "5", "USD"),
-])
-def test_parse_money_by_locale(text, currency, locale, amount, code):
-    got = parse_money(text, currency, locale)
-    assert got is not None and Decimal(got.amount) == Decimal(amount) and got.currency == code
-
-
-def test_parse_money_range_and_unknowns():
-    low, high = parse_money_range("$24.17 - 24.69")
-    assert (low.amount, high.amount, high.currency) == ("24.17", "24.69", "USD")
-    assert parse_money("Free shipping") is None
-    assert parse_money("12.50") is None  # no currency anywhere: unknown, not guessed
-
-
-def test_scaled_money():
-    assert scaled_money(459900000000, "IDR", 100000).amount == "4599000"  # Shopee
-    assert scaled_money("2417", "USD", 100).amount == "24.17"             # Shopify cents
-    assert scaled_money(None, "USD", 100) is None and scaled_money(100, None, 100) is None
-    assert money(0.1, "USD").amount == "0.1" and money("4.599E+6", "IDR").amount == "4599000"
-
-
-@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
-def test_money_keeps_decimal_value(value):
-    assert Decimal(money(value, "USD").amount) == value
 
 
 @pytest.mark.parametrize("value,expected", [

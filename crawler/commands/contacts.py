@@ -11,11 +11,13 @@ that more than one seller or creator carries, across platforms, with the account
 
 The account behind a record: the account itself, a post's author, a listing's seller, a live's host;
 a listing without a known seller stands for itself (``listing <id>``). Exit status: 0 shared
-contacts printed; 1 none shared; 2 bad input.
+contacts printed; 1 none shared; 2 bad input; 4 the store could not be read (unreachable, no answer
+within ``STORE_RETRY_SECONDS``, bad credentials, a part that does not match its manifest).
 """
 from __future__ import annotations
 
 import argparse
+import logging
 import gzip
 import json
 import sys
@@ -26,7 +28,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-EXIT_OK, EXIT_NONE, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NONE, EXIT_BAD_INPUT, EXIT_STORAGE = 0, 1, 2, 4
 
 
 class Command(ScrapyCommand):
@@ -47,9 +49,10 @@ class Command(ScrapyCommand):
         parser.add_argument("--urls", action="store_true", help="count external URLs too")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        logging.getLogger("crawler.storage").addHandler(logging.NullHandler())  # retries stay quiet: one line on failure
         if len(args) != 1:
             raise UsageError("give one store URI or JSON Lines file")
-        self.exitcode = run_contacts(args[0], opts.json, opts.min_accounts, opts.urls)
+        self.exitcode = run_contacts(args[0], opts.json, opts.min_accounts, opts.urls, settings=self.settings)
 
 
 def fail(code: int, message: str) -> int:
@@ -68,22 +71,13 @@ def read_jsonl(path: Path) -> Iterator[dict]:
                     raise ValueError("%s:%d: not JSON (%s)" % (path, number, exc)) from None
 
 
-def read_store(uri: str) -> Iterator[dict]:
-    """The records of a store's committed crawls (those with a manifest), part by part."""
-    from crawler.storage import open_store
+def read_store(uri: str, settings=None) -> Iterator[dict]:
+    """The records of a store's committed crawls, through the one reader (crawler.storage.reader: only the
+    parts their manifest lists, each checked by size and SHA-256), within STORE_RETRY_SECONDS."""
+    from crawler.storage import open_bounded
+    from crawler.storage.reader import iter_records
 
-    store = open_store(uri)
-    for key in store.keys("crawls/"):
-        if not key.endswith("/manifest.json"):
-            continue
-        manifest = json.loads(store.get(key))
-        for part in manifest.get("parts", []):
-            data = store.get(part["key"])
-            if part["key"].endswith(".gz"):
-                data = gzip.decompress(data)
-            for line in data.decode("utf-8").split("\n"):
-                if line.strip():
-                    yield json.loads(line)
+    yield from iter_records(open_bounded(uri, settings))
 
 
 def account_of(record: dict) -> tuple[tuple[str, str], dict]:
@@ -127,15 +121,19 @@ def shared_contacts(records, min_accounts: int = 2, urls: bool = False) -> list[
     return sorted(out, key=lambda c: (-len(c["accounts"]), -len(c["platforms"]), c["type"], c["value"]))
 
 
-def run_contacts(source: str, as_json: bool = False, min_accounts: int = 2, urls: bool = False) -> int:
+def run_contacts(source: str, as_json: bool = False, min_accounts: int = 2, urls: bool = False, settings=None) -> int:
+    from crawler.storage import StoreError
+
     path = Path(source)
     try:
         if path.is_file():
             records = list(read_jsonl(path))
         elif "://" in source or path.is_dir():
-            records = list(read_store(source))
+            records = list(read_store(source, settings))
         else:
             return fail(EXIT_BAD_INPUT, "%s: no such file or store" % source)
+    except StoreError as exc:  # unreachable, timed out, bad credentials, a part that does not match its manifest
+        return fail(EXIT_STORAGE, "cannot read %s: %s" % (source, exc))
     except (OSError, ValueError, KeyError) as exc:
         return fail(EXIT_BAD_INPUT, "cannot read %s: %s" % (source, exc))
     except Exception as exc:  # a store backend's own errors (S3 credentials, a missing bucket ...)

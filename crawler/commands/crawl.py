@@ -31,6 +31,23 @@ class Command(ScrapyCrawlCommand):
     def short_desc(self) -> str:
         return "Crawl one platform (-a url=, -a query=, -a account=, -a max_items=)"
 
+    def long_desc(self) -> str:
+        """Every platform's targets and its own -a arguments (``scrapy crawl -h``)."""
+        from scrapy.spiderloader import SpiderLoader
+        from scrapy.utils.project import get_project_settings
+
+        loader = SpiderLoader.from_settings(get_project_settings())
+        lines = [self.short_desc() + ".", "", "Platforms, their targets and their own arguments:"]
+        for name in sorted(loader.list()):
+            spidercls = loader.load(name)
+            if hasattr(spidercls, "help"):
+                lines.append("  %s\n    %s" % (name, spidercls.help().replace("\n", "\n    ")))
+        return "\n".join(lines)
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter  # keep the per-platform lines of long_desc
+
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
@@ -46,10 +63,10 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = self._fail(exitcodes.BAD_CONFIG, "unknown platform %r (scrapy list shows them)" % args[0])
             return
         try:
-            if opts.spargs.get("watchlist"):
-                load_watchlist(opts.spargs["watchlist"])  # an invalid watchlist: one line, exit 2, nothing crawled
-            if hasattr(spidercls, "check_targets"):
-                spidercls.check_targets(opts.spargs)
+            if hasattr(spidercls, "check_targets"):  # targets, watchlist, the spider's own -a options: one line, exit 2
+                spidercls.check_targets(opts.spargs, self.settings)
+            elif opts.spargs.get("watchlist"):
+                load_watchlist(opts.spargs["watchlist"])
             if self.settings.get("REPLAY_HAR"):
                 load(self.settings["REPLAY_HAR"])
             shard_from(self.settings)  # SHARD_INDEX/SHARD_COUNT or the engine's (crawler.sharding)
@@ -92,7 +109,8 @@ class Command(ScrapyCrawlCommand):
                 "blocked": sum(v for k, v in stats.items() if k.startswith("blocked/") and k != "blocked/gave_up"),
                 "errors": stats.get("extract/error", 0) + stats.get("pages/failed", 0)
                 + stats.get("spider_exceptions/count", 0),
-                "duration_s": round(time.monotonic() - started, 1), "store": stats.get("store/manifest")}), flush=True)
+                "duration_s": round(time.monotonic() - started, 1), "store": stats.get("store/manifest"),
+                "written": stats.get("store/records")}), flush=True)
         else:
             print(summary, file=sys.stderr)
             if code:

@@ -1,9 +1,11 @@
 """``scrapy flush [STORE_URI]``: upload what failed or killed crawls left in the spool.
 
-Dead crawls' open parts are sealed up to their last complete line and get a manifest marked
+Each crawl's spool folder is taken only when its lock is free (a live crawl sharing the spool is left
+alone). Dead crawls' open parts are sealed up to their last complete line and get a manifest marked
 ``"interrupted": true``; then every spooled part and evidence file is uploaded (confirmed by size
 and checksum before it leaves the spool), and the manifests last. Running it again is harmless: keys
-are deterministic. ``STORE_URI`` defaults to the setting; ``SPOOL_DIR`` as for ``scrapy crawl``.
+are deterministic. Bounded like a crawl's end: every request has its timeouts, and the whole flush ends
+within ``STORE_RETRY_SECONDS``. ``STORE_URI`` defaults to the setting; ``SPOOL_DIR`` as for ``scrapy crawl``.
 
 Exit status: 0 the spool is empty; 2 a STORE_URI this build cannot use; 4 the store is unreachable or
 refuses (wrong endpoint, bad credentials, missing bucket), or something stays in the spool.
@@ -17,7 +19,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler import exitcodes
-from crawler.storage import StoreConfigError, StoreError, open_store, store_options
+from crawler.storage import StoreConfigError, StoreError, open_bounded
 from crawler.storage.spool import Writer
 
 
@@ -38,14 +40,19 @@ class Command(ScrapyCommand):
         settings = self.settings
         uri = args[0] if args else settings.get("STORE_URI") or "./data"
         try:
-            store = open_store(uri, **store_options(settings))
+            store = open_bounded(uri, settings)
             store.check()
         except (StoreConfigError, StoreError) as exc:
             self.exitcode = exitcodes.fail("flush", exitcodes.of_store_error(exc), str(exc))
             return
         writer = Writer(store, spool_dir=settings.get("SPOOL_DIR") or None,
-                        compresslevel=settings.getint("STORE_GZIP_LEVEL", 6))
-        outcome = writer.flush()
+                        compresslevel=settings.getint("STORE_GZIP_LEVEL", 6),
+                        retry_seconds=settings.getfloat("STORE_RETRY_SECONDS", 60.0))
+        try:
+            outcome = writer.flush()
+        except (StoreError, OSError) as exc:
+            self.exitcode = exitcodes.fail("flush", exitcodes.STORAGE, str(exc))
+            return
         line = "flush %s: %d objects uploaded, %d crawls committed%s; %d left in the spool %s" % (
             store.uri, outcome.uploaded, len(outcome.committed),
             " (%s)" % ", ".join(k.split("/")[1] for k in outcome.committed) if outcome.committed else "",

@@ -337,6 +337,8 @@ def _location_of(product: dict) -> str | None:
                 if place:
                     return place
         where = offer.get("availableAtOrFrom")
+        if isinstance(where, str) and not where.startswith(("http://", "https://")) and text(where):
+            return text(where)  # microdata writes the place as text ("Rancho Cucamonga, California, United States")
         address = where.get("address") if isinstance(where, dict) else None
         if isinstance(address, dict):
             place = text(address.get("addressLocality")) or text(address.get("addressCountry"))

@@ -25,6 +25,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_BLOCKED_RESOURCE_TYPES = ("image", "media", "font")
 
 
+class RefusedFinalUrl(IgnoreRequest):
+    """A page whose redirect chain ended where the guard refuses: discarded, counted, logged once."""
+
+
 def host_matches(host: str, domains: list[str] | tuple[str, ...]) -> bool:
     host = host.lower().rstrip(".")
     return any(host == d or host.endswith("." + d) for d in domains)
@@ -50,6 +54,18 @@ class NetworkGuard:
         # means that routing failed, and it must not go to the network
         self.replay = replay
         self._resolved: dict[str, bool] = {}
+
+    @classmethod
+    def for_spider(cls, spidercls, settings) -> NetworkGuard:
+        """The guard of a crawl: the spider's domains and CDNs (plus ``GUARD_EXTRA_DOMAINS``), the
+        resource types it does not load, and whether the crawl replays a HAR."""
+        blocked = spidercls.blocked_resource_types
+        if blocked is None:
+            blocked = tuple(settings.getlist("BLOCKED_RESOURCE_TYPES"))
+        replay = bool(settings.get("REPLAY_HAR"))
+        return cls(list(spidercls.allowed_domains) + list(spidercls.cdn_domains) + settings.getlist("GUARD_EXTRA_DOMAINS"),
+                   blocked_resource_types=blocked, allow_private=settings.getbool("GUARD_ALLOW_PRIVATE"),
+                   resolve=not replay, replay=replay)
 
     def refusal(self, url: str) -> str | None:
         """Why ``url`` may not be requested (without DNS), or None."""
@@ -120,7 +136,9 @@ class NetworkGuard:
 
 
 class NetworkGuardMiddleware:
-    """Refuses plain requests (targets, links, redirects) the guard does not allow."""
+    """Refuses plain requests (targets, links, redirects) the guard does not allow, and any response
+    whose final URL it does not allow (a browser's redirect chain is not seen by its routes: the page
+    that ends somewhere refused is discarded, counted as ``guard/refused_redirect``)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -139,3 +157,16 @@ class NetworkGuardMiddleware:
             self.crawler.stats.inc_value("guard/refused")
             raise IgnoreRequest("network guard refused %s: %s" % (request.url, reason))
         return None
+
+    def process_response(self, request, response, spider=None):
+        spider = spider or self.crawler.spider
+        guard: NetworkGuard | None = getattr(spider, "network_guard", None)
+        if guard is None or guard.replay or response.url == request.url:
+            return response
+        reason = guard.refusal(response.url)
+        if reason:
+            self.crawler.stats.inc_value("guard/refused_redirect")
+            logger.error("%s: the page ended at %s, which the network guard refuses (%s); discarded",
+                         request.url, response.url, reason)
+            raise RefusedFinalUrl("network guard refused the final URL %s: %s" % (response.url, reason))
+        return response

@@ -5,8 +5,10 @@ against 0.21 s per page). With ``PAGE_POOL_SIZE = N`` (default 4, 0 turns it off
 at most N pages exist per context; a request takes a free page
 (``meta["playwright_page"]``, which scrapy-playwright reuses), waits for one when
 all are busy, or lets the handler open a new one while fewer than N exist. The
-spider hands pages back with ``release``; a page is closed after
-``PAGE_POOL_MAX_USES`` navigations (memory stays flat) or when it failed.
+pool takes its pages back itself: ``PageReleaseMiddleware`` (a spider middleware) once the
+callback's output is consumed, or on its error, and ``release_page`` for a request that failed to
+download (the spider's errback). A page is closed after ``PAGE_POOL_MAX_USES`` navigations (memory
+stays flat) or when it failed; without a pool, pages are closed after use. Never left open.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from collections import defaultdict
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 
 class PagePool:
@@ -87,3 +90,37 @@ class PagePoolMiddleware:
 
     async def spider_closed(self, spider=None):
         await self.pool.close()
+
+
+async def release_page(crawler, meta: dict, healthy: bool) -> None:
+    """Give a request's page back to the pool when it came from there; close it otherwise."""
+    page = meta.pop("playwright_page", None)
+    pool = getattr(crawler, "page_pool", None)
+    if pool is not None and meta.get("page_pool_checked"):
+        meta.pop("page_pool_checked", None)
+        await pool.release(meta.get("playwright_context", "default"), page, healthy)
+    elif page is not None and not page.is_closed():
+        await page.close()
+
+
+class PageReleaseMiddleware(BaseSpiderMiddleware):
+    """Releases a response's browser page once the callback is done with it (all its output consumed),
+    as unhealthy when the callback failed for another reason than a block."""
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        healthy = False
+        try:
+            async for output in result:
+                yield output
+            healthy = True
+        except Exception as exc:
+            from crawler.middlewares.blocks import PageBlocked
+
+            healthy = isinstance(exc, PageBlocked)
+            raise
+        finally:
+            if response.meta.get("playwright_page") is not None:
+                await release_page(self.crawler, response.meta, healthy)
+
+    def process_spider_output(self, response, result, spider=None):  # sync callbacks hold no page
+        yield from result

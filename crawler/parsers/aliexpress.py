@@ -19,8 +19,14 @@ Prices are in the currency the page is shown in (``currencyCode`` in the page
 state, else the ``c_tp`` cookie echo, else the site's own) and are parsed with
 the page's locale ("4.68 GEL" in en_US, "4,68 ₾" in ru_RU).
 
-Item pages (``/item/<id>.html``) are read from ``window.runParams.data`` (the
-``*Module`` and newer ``*Component`` blocks), with Open Graph tags as a last resort.
+Item pages (``/item/<id>.html``) and the mtop ``pdp.pc.query`` answer: see
+``AliexpressItemParser`` (``runParams``, ``__INIT_DATA__``/``_init_data_``, the mtop
+components, ``_d_c_.DCData``; Open Graph only when ``og:url`` names the item).
+
+Both parsers read only AliExpress's own content (``_is_aliexpress``: its state
+globals, its scripts or a canonical URL on its hosts): another store's page under
+an AliExpress URL is not labelled aliexpress, and a list page under an item URL
+is read as the list (its records carry their own ids and URLs), never as the item.
 """
 from __future__ import annotations
 
@@ -31,7 +37,8 @@ from urllib.parse import urlsplit
 from parsel import Selector
 
 from crawler.helpers.counts import parse_count
-from crawler.helpers.embedded import js_assignment
+from crawler.errors import PageChanged
+from crawler.helpers.embedded import js_assignment, loads_lenient
 from crawler.helpers.money import currency_of, money, parse_money
 from crawler.helpers.paths import as_digits, as_float, as_list, as_str, find_dicts, pick, pick_first
 from crawler.helpers.text import absolute_url
@@ -68,7 +75,7 @@ def _clean_title(text: str | None) -> str | None:
 
 
 def _site(page: Page) -> str:
-    host = page.host if "aliexpress." in page.host else ""
+    host = page.host if "aliexpress." in page.host and not re.match(r"^(?:acs|gw|mtop|h5api)\.", page.host) else ""
     if not host:
         canonical = page.sel.xpath("//link[@rel='canonical']/@href").get() or page.meta.get("og:url") or ""
         host = (urlsplit(absolute_url(canonical) or "").hostname or "").lower()
@@ -101,8 +108,26 @@ def _price(text, currency: str, locale: str):
     return parse_money(text, currency_of(text, currency), locale)
 
 
+def _is_aliexpress(page: Page) -> bool:
+    """The content is AliExpress's own: its state globals, its scripts, or a canonical URL on its hosts
+    (a dropshipping store that links to or shows AliExpress images is not)."""
+    if page.is_json:
+        return False
+    text = page.text
+    if re.search(r"window\.runParams\s*=|_dida_config_|window\._d_c_|__AER_DATA__|window\.__INIT_DATA__\s*=\s*\{", text):
+        return not re.search(r"ShopifyAnalytics\.meta|Shopify\.shop\s*=", text) or "runParams" in text
+    canonical = page.sel.xpath("//link[@rel='canonical']/@href").get() or page.meta.get("og:url") or ""
+    if re.search(r"^(?:https?:)?//(?:[\w-]+\.)*aliexpress\.(?:com|ru|us)(?:[/:?#]|$)", canonical.strip()):
+        return True
+    return bool(page.sel.xpath("//script[contains(@src, 'aliexpress') or contains(@src, 'ae-fe/') "
+                               "or contains(@src, 'aer-static')]"))
+
+
 class _AliexpressParser(Parser):
     platform = "aliexpress"
+
+    def accepts(self, page: Page) -> bool:
+        return _is_aliexpress(page)
 
     def detect_block(self, page: Page) -> str | None:
         if "_____tmd_____/punish" in page.text[:20000] or page.sel.css("#baxia-punish, .baxia-punish"):
@@ -116,7 +141,7 @@ class AliexpressSearchParser(_AliexpressParser):
     url_pattern = _HOST + r"/(?:w/wholesale|wholesale|popular/|category/|af/|premium/|gcp/)"
 
     def sniff(self, page: Page) -> bool:
-        if page.is_json or "aliexpress" not in page.text[:20000].lower():
+        if not _is_aliexpress(page):
             return False
         return bool(page.sel.xpath("//*[@data-product-id]")) or "_init_data_" in page.text
 
@@ -245,57 +270,133 @@ class AliexpressSearchParser(_AliexpressParser):
         )
 
 
+_ITEM_DATA_KEYS = ("productInfoComponent", "priceComponent", "titleModule", "priceModule", "imageModule",
+                   "PRODUCT_TITLE", "PRICE", "GLOBAL_DATA", "HEADER_IMAGE_PC", "SHOP_CARD_PC")
+_ITEM_STATES = ("window.runParams", "window.__INIT_DATA__", "window._dida_config_._init_data_", "window._d_c_.DCData")
+
+
+def _item_data(page: Page) -> tuple[dict, str | None]:
+    """The item's data block (old ``*Module``, newer ``*Component`` or the mtop ``PRODUCT_TITLE``/``PRICE``
+    components), from whichever state the page has, and the name of that state."""
+    states: list[tuple[str, object]] = []
+    if page.is_json:
+        try:
+            states.append(("api", page.json))
+        except PageChanged:
+            pass
+    else:
+        jsonp = re.match(r"^\s*[\w$.]+\((\{.*\})\)\s*;?\s*$", page.text[:10_000_000], re.S)
+        if jsonp:
+            states.append(("api", loads_lenient(jsonp.group(1))))
+        for name in _ITEM_STATES:
+            state = js_assignment(page.text, name)
+            if state is not None:
+                states.append((name, state))
+    for name, state in states:
+        found = find_dicts(state, lambda d: sum(k in d for k in _ITEM_DATA_KEYS) >= 2)
+        if found:
+            return found[0], name
+        if name == "window._d_c_.DCData" and isinstance(state, dict) and (
+                state.get("imagePathList") or state.get("productId")):
+            return state, name  # DCData: the gallery (and sometimes the id) before the app fetches the rest
+    return {}, None
+
+
+def _money_value(value, currency: str, locale: str):
+    """An amount as the item state gives it: {"value", "currency"}, {"formatedAmount"}, a number or a text."""
+    if isinstance(value, dict):
+        code = pick_first(value, "currency", "currencyCode", coerce=as_str) or currency
+        found = money(value.get("value"), code) if isinstance(value.get("value"), (int, float, str)) \
+            and not isinstance(value.get("value"), bool) and re.fullmatch(r"\d+(?:\.\d+)?", str(value.get("value"))) \
+            else None
+        return found or _price(pick_first(value, "formatedAmount", "formattedAmount", coerce=as_str), code, locale)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return money(value, currency)
+    return _price(as_str(value), currency, locale)
+
+
 @register
 class AliexpressItemParser(_AliexpressParser):
+    """Item pages (``/item/<id>.html``) and the mtop ``pdp.pc.query`` answer the page fetches.
+
+    The item data is found wherever the page keeps it: ``window.runParams.data`` (old ``*Module`` and
+    newer ``*Component`` blocks), ``window.__INIT_DATA__`` / ``_init_data_`` and the mtop result
+    (``PRODUCT_TITLE``, ``PRICE.targetSkuPriceInfo``, ``GLOBAL_DATA.globalData``, ``SHOP_CARD_PC``,
+    ``HEADER_IMAGE_PC``, ``PC_RATING``, ``QUANTITY_PC``), ``window._d_c_.DCData`` (gallery). The id
+    is the data's own; the URL's only when the page names it too. Open Graph tags are the last
+    resort, when ``og:url`` names the item. A list page under an item URL is refused."""
     page_type = "item"
     url_pattern = _HOST + r"/item/(?:[^/?#]*/)?\d+\.html"
 
+    def sniff(self, page: Page) -> bool:
+        if not _is_aliexpress(page) and not page.is_json:
+            return False
+        if page.is_json and "PRODUCT_TITLE" not in page.text and "productInfoComponent" not in page.text:
+            return False
+        data, _name = _item_data(page)
+        return bool(data) and any(k in data for k in ("PRODUCT_TITLE", "productInfoComponent", "titleModule"))
+
+    def accepts(self, page: Page) -> bool:
+        return _is_aliexpress(page) or (page.is_json and "PRODUCT_TITLE" in page.text)
+
     def parse(self, page: Page) -> Iterator:
-        match = _ITEM_LINK.search(page.url) or _ITEM_LINK.search(page.meta.get("og:url", ""))
-        state = js_assignment(page.text, "window.runParams")
-        data = pick(state, "data") if isinstance(pick(state, "data"), dict) else state
-        data = data if isinstance(data, dict) else {}
-        item_id = (match.group(1) if match else None) or pick_first(
-            data, "productInfoComponent.id", "actionModule.productId", "commonModule.productId",
-            "pageModule.productId", coerce=as_digits)
+        data, _name = _item_data(page)
+        url_match = _ITEM_LINK.search(page.url or "")
+        named = _ITEM_LINK.search(page.meta.get("og:url", "")) or _ITEM_LINK.search(
+            page.sel.xpath("//link[@rel='canonical']/@href").get() or "") if not page.is_json else None
+        item_id = pick_first(data, "productInfoComponent.id", "actionModule.productId", "commonModule.productId",
+                             "pageModule.productId", "GLOBAL_DATA.globalData.productId", "productId",
+                             "PRODUCT_TITLE.productId", coerce=as_digits) if data else None
+        item_id = item_id or (named.group(1) if named else None)
+        if not item_id and url_match and data and url_match.group(1) in page.text:
+            item_id = url_match.group(1)  # the page's own data names the URL's item
+        title = pick_first(data, "productInfoComponent.subject", "titleModule.subject", "PRODUCT_TITLE.text",
+                           "pageModule.title", "subject", coerce=as_str) if data else None
+        from_state = title is not None
+        if not data or (title is None and not item_id):
+            if AliexpressSearchParser._state_products(page) or len(AliexpressSearchParser._cards(page)) > 1:
+                raise self.changed("a list of products, not an item page")
+        if title is None:
+            title = page.meta.get("og:title") if named else None
+            if not title:
+                raise self.changed("no item data (window.runParams, __INIT_DATA__, mtop result) and no og:title "
+                                   "naming the item")
         if not item_id:
-            raise self.changed("no product id in the URL or the page state")
+            raise self.changed("no product id in the page's own data")
         host = _site(page)
         currency, locale = _currency_and_locale(page, host)
-        title = pick_first(data, "productInfoComponent.subject", "titleModule.subject", "pageModule.title",
-                           coerce=as_str) or page.meta.get("og:title")
-        if not data and not title:
-            raise self.changed("no window.runParams product data and no og:title on the item page")
+        currency = pick(data, "GLOBAL_DATA.globalData.currencyCode", as_str) or currency
 
         def amount(*paths):
             for path in paths:
-                value = pick(data, path)
-                if isinstance(value, dict):
-                    found = money(value.get("value"), as_str(value.get("currency")) or currency)
-                elif isinstance(value, str):
-                    found = _price(value, currency, locale)
-                else:
-                    found = None
+                found = _money_value(pick(data, path), currency, locale)
                 if found is not None:
                     return found
             return None
 
-        images = pick_first(data, "imageComponent.imagePathList", "imageModule.imagePathList") or [page.meta.get("og:image")]
-        store_id = pick_first(data, "sellerComponent.storeNum", "storeModule.storeNum", "sellerComponent.sellerAdminSeq",
-                              "storeModule.sellerAdminSeq", coerce=as_str)
-        store_name = pick_first(data, "sellerComponent.storeName", "storeModule.storeName", coerce=as_str)
-        store_url = pick_first(data, "sellerComponent.storeURL", "storeModule.storeURL", coerce=as_str)
+        images = pick_first(data, "imageComponent.imagePathList", "imageModule.imagePathList",
+                            "HEADER_IMAGE_PC.imagePathList", "imagePathList") or [page.meta.get("og:image")]
+        store_id = pick_first(data, "sellerComponent.storeNum", "storeModule.storeNum", "SHOP_CARD_PC.sellerInfo.storeNum",
+                              "SHOP_CARD_PC.storeNum", "GLOBAL_DATA.globalData.storeId", "sellerComponent.sellerAdminSeq",
+                              "storeModule.sellerAdminSeq", "GLOBAL_DATA.globalData.sellerId", coerce=as_str)
+        store_name = pick_first(data, "sellerComponent.storeName", "storeModule.storeName", "SHOP_CARD_PC.storeName",
+                                "SHOP_CARD_PC.sellerInfo.storeName", coerce=as_str)
+        store_url = pick_first(data, "sellerComponent.storeURL", "storeModule.storeURL", "SHOP_CARD_PC.sellerInfo.storeURL",
+                               "SHOP_CARD_PC.storeURL", coerce=as_str)
         stock = pick_first(data, "inventoryComponent.totalAvailQuantity", "quantityModule.totalAvailQuantity",
-                           coerce=parse_count)
+                           "QUANTITY_PC.totalAvailableInventory", coerce=parse_count)
         price = amount("priceComponent.discountPrice.minActivityAmount", "priceModule.minActivityAmount",
-                       "priceModule.formatedActivityPrice", "priceComponent.origPrice.minAmount",
+                       "priceModule.formatedActivityPrice", "PRICE.targetSkuPriceInfo.salePrice",
+                       "PRICE.targetSkuPriceInfo.salePriceString", "priceComponent.origPrice.minAmount",
                        "priceModule.minAmount", "priceModule.formatedPrice")
         price_max = amount("priceComponent.discountPrice.maxActivityAmount", "priceModule.maxActivityAmount")
-        original = amount("priceComponent.origPrice.minAmount", "priceModule.minAmount", "priceModule.formatedPrice")
+        original = amount("priceComponent.origPrice.minAmount", "priceModule.minAmount", "priceModule.formatedPrice",
+                          "PRICE.targetSkuPriceInfo.originalPrice")
         return iter([self.record(
-            page, "listing", extractor="hydration" if data else "meta",
+            page, "listing", extractor=("api" if _name == "api" else "hydration") if from_state else "meta",
             id=item_id,
             url=_item_url(host, item_id),
+            partial=not from_state or price is None,
             title=title,
             price=price,
             price_max=price_max if price_max != price else None,
@@ -303,11 +404,13 @@ class AliexpressItemParser(_AliexpressParser):
             seller={"id": store_id, "handle": None, "name": store_name, "url": absolute_url(store_url)}
             if store_id or store_name else None,
             sold_count=pick_first(data, "tradeComponent.formatTradeCount", "titleModule.formatTradeCount",
-                                  "titleModule.tradeCount", coerce=parse_count),
+                                  "titleModule.tradeCount", "TRADE.formatTradeCount", "TRADE.tradeCount",
+                                  coerce=parse_count),
             rating=pick_first(data, "feedbackComponent.evarageStar", "titleModule.feedbackRating.averageStar",
-                              coerce=_rating),
+                              "PC_RATING.rating", coerce=_rating),
             review_count=pick_first(data, "feedbackComponent.totalValidNum",
-                                    "titleModule.feedbackRating.totalValidNum", coerce=parse_count),
+                                    "titleModule.feedbackRating.totalValidNum", "PC_RATING.totalValidNum",
+                                    coerce=parse_count),
             availability=None if stock is None else ("in_stock" if stock > 0 else "out_of_stock"),
             images=[u for u in (absolute_url(i) for i in as_list(images) if isinstance(i, str)) if u],
         )])

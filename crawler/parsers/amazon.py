@@ -10,18 +10,26 @@ Amazon keeps its data in the server-rendered DOM, not in a state script:
   card's own first format; other formats listed below it are not its price).
   Cards with an empty ``data-asin`` are placeholders; sponsored cards are real
   products and are kept, flagged ``signals.sponsored``.
-- product (``/dp/<ASIN>``, ``/gp/product/<ASIN>``): ``#productTitle``; the buy
-  box offers in ``.twister-plus-buying-options-price-data`` (JSON with
-  ``priceAmount`` and ``buyingOptionType`` NEW/USED), the add-to-cart form's
-  ``customerVisiblePrice`` inputs, then the ``#corePrice...`` blocks (strike
-  price ``data-a-strike`` = list price; per-unit prices are not the price);
+- product (``/dp/<ASIN>``, ``/gp/product/<ASIN>``): ``#productTitle``; the ASIN
+  from the page itself (``input#ASIN``, canonical link, ``data-asin``; the URL's
+  only when the page names it too). The buy box: its offers in
+  ``.twister-plus-buying-options-price-data`` (JSON with ``priceAmount`` and
+  ``buyingOptionType`` NEW/USED), the add-to-cart form's ``customerVisiblePrice``
+  inputs, the accordion rows' price blocks (``data-csa-c-buying-option-type``)
+  and the older ``#usedOnlyBuybox`` / ``#usedBuySection``: the NEW offer when
+  there is one, else the offer there is (a used-only buy box gives the used
+  price and condition "used"); then the ``#corePrice...`` blocks (strike price
+  ``data-a-strike`` = list price; per-unit ``.a-text-price`` is never the price);
   ``#acrPopover`` / ``#acrCustomerReviewText``, ``#bylineInfo`` (brand),
   ``#availability`` / add-to-cart button, ``#merchantInfoFeature_feature_div`` /
   ``#sellerProfileTriggerId`` (seller), ``#wayfinding-breadcrumbs_feature_div``
   and the image block's ``colorImages`` (else ``#landingImage``).
 
 Displayed money is parsed in the marketplace's own locale ("52,41 €" on
-amazon.es, "$13.99" on amazon.com). The robot check page (a form posting to
+amazon.es, "1.234,56 €" on amazon.de, "￥1,980" on amazon.co.jp, "₹1,23,450.00"
+on amazon.in, "$13.99" on amazon.com). A search page served under a product URL
+is not a product: the product parser refuses it (PageChanged) and the search
+parser, which recognises the result cards by content, reads it. The robot check page (a form posting to
 ``/errors/validateCaptcha``) is reported as a captcha block.
 """
 from __future__ import annotations
@@ -105,6 +113,13 @@ def _rating(text: str | None) -> float | None:
         numbers.remove("5")
     value = as_float(numbers[0]) if numbers else None
     return value if value is not None and 0 <= value <= 5 else None
+
+
+def _count(text: str | None) -> int | None:
+    """A ratings count as any marketplace groups it: "2,345", "1.234", "1,04,512" (amazon.in lakh grouping)."""
+    if not text:
+        return None
+    return parse_count(re.sub(r"(?<=\d)[,.\u00a0\u202f](?=\d{2,3}(?!\d))", "", text))
 
 
 def _price_text(node) -> str | None:
@@ -191,7 +206,7 @@ class AmazonSearchParser(Parser):
     def _review_count(card: Selector) -> int | None:
         for link in card.css('[data-cy="reviews-block"] a:not([role="button"]), '
                              '[data-csa-c-content-id="alf-customer-ratings-count-component"] a'):
-            count = parse_count(link.attrib.get("aria-label")) or parse_count(_text(link))
+            count = _count(link.attrib.get("aria-label")) or _count(_text(link))
             if count is not None:
                 return count
         return None
@@ -215,11 +230,12 @@ class AmazonProductParser(Parser):
         if page.is_json:
             raise self.changed("expected an HTML product page, got JSON")
         sel = page.sel
+        if not sel.css("#productTitle, #ebooksProductTitle") and sel.css('div[data-component-type="s-search-result"]'):
+            raise self.changed("a search result page, not a product page")
         title = require(_text(_first(sel, "#productTitle", "#ebooksProductTitle")), self, "#productTitle")
         asin = self._asin(page)
         host, currency, locale = _market(page)
-        offer = self._buy_box_offer(sel)
-        price = self._price(sel, offer, currency, locale)
+        price, condition = self._offer(sel, currency, locale)
         yield self.record(
             page, "listing", extractor="dom",
             id=asin,
@@ -230,8 +246,8 @@ class AmazonProductParser(Parser):
             original_price=self._original_price(sel, currency, locale),
             seller=self._seller(page),
             rating=_rating(_text(_first(sel, "#acrPopover .a-icon-alt")) or sel.css("#acrPopover::attr(title)").get()),
-            review_count=parse_count(_text(_first(sel, "#acrCustomerReviewText", '[data-hook="total-review-count"]'))),
-            condition=self._condition(sel, offer),
+            review_count=_count(_text(_first(sel, "#acrCustomerReviewText", '[data-hook="total-review-count"]'))),
+            condition=condition,
             availability=self._availability(sel),
             brand=self._brand(sel),
             category=" > ".join(t for t in (_text(a) for a in sel.css("#wayfinding-breadcrumbs_feature_div a")) if t) or None,
@@ -239,11 +255,21 @@ class AmazonProductParser(Parser):
         )
 
     def _asin(self, page: Page) -> str:
-        for value in page.sel.css('#ASIN::attr(value), input[name="ASIN"]::attr(value)').getall():
+        """The product's ASIN from the page itself (``input#ASIN``, the canonical link, the product's own
+        ``data-asin``); the URL's ASIN only when the page names it too."""
+        sel = page.sel
+        for value in sel.css('#ASIN::attr(value), input[name="ASIN"]::attr(value)').getall():
             if _ASIN.match(value.strip()):
                 return value.strip()
+        for link in (sel.css('link[rel="canonical"]::attr(href)').get(), page.meta.get("og:url")):
+            match = _ASIN_IN_URL.search(link or "")
+            if match:
+                return match.group(1).upper()
         match = _ASIN_IN_URL.search(page.url or "")
-        return require(match.group(1).upper() if match else None, self, "the ASIN (input#ASIN or /dp/<ASIN> URL)")
+        url_asin = match.group(1).upper() if match else None
+        if url_asin and sel.xpath("//*[@data-asin=$a or @data-csa-c-asin=$a]", a=url_asin):
+            return url_asin
+        raise self.changed("no ASIN on the page (input#ASIN, canonical link, data-asin)")
 
     @staticmethod
     def _url(page: Page, host: str, asin: str) -> str:
@@ -254,8 +280,8 @@ class AmazonProductParser(Parser):
         return "https://%s/dp/%s" % (host, asin)
 
     @staticmethod
-    def _buy_box_offer(sel: Selector) -> dict | None:
-        """The buy box's NEW offer (else its first) from the buying-options JSON, when the page has it."""
+    def _json_offers(sel: Selector) -> list[dict]:
+        """The buy box's offers from the buying-options JSON, when the page has it."""
         for raw in sel.css(".twister-plus-buying-options-price-data::text").getall():
             try:
                 data = json.loads(raw)
@@ -263,27 +289,58 @@ class AmazonProductParser(Parser):
                 continue
             offers = find_dicts(data, lambda d: "priceAmount" in d)
             if offers:
-                return next((o for o in offers if o.get("buyingOptionType") == "NEW"), offers[0])
-        return None
+                return offers
+        return []
 
     @staticmethod
-    def _price(sel: Selector, offer: dict | None, currency: str, locale: str):
-        if offer:
+    def _dom_offers(sel: Selector, currency: str, locale: str) -> list[tuple[str | None, object]]:
+        """(buying option type, price) of each offer block of the buy box: the accordion rows
+        (``data-csa-c-buying-option-type`` NEW / USED ...) and the older used-only boxes."""
+        out = []
+        blocks = sel.xpath(  # the buy box's own rows, not the all-offers layer, "more buying choices" or carousels
+            "//*[@data-csa-c-buying-option-type][not(.//*[@data-csa-c-buying-option-type])]"
+            "[not(ancestor::*[@id='aod-container' or @id='all-offers-display' or @id='mbc' or @id='olp_feature_div'"
+            " or contains(@class, 'a-carousel')])]")
+        for block in blocks:
+            node = _first(block, ".priceToPay", ".apexPriceToPay", '.a-price:not(.a-text-price):not([data-a-strike="true"])')
+            found = parse_money(_price_text(node), currency, locale) if node is not None else None
+            if found is not None:
+                out.append((block.attrib.get("data-csa-c-buying-option-type", "").upper() or None, found))
+        for box in sel.css("#usedOnlyBuybox, #usedBuySection, #usedbuyBox"):
+            node = _first(box, ".a-price:not(.a-text-price)", ".offer-price", "#usedPrice", ".a-color-price")
+            text = _price_text(node) if node is not None and node.css(".a-offscreen") else _text(node)
+            found = parse_money(text, currency, locale)
+            if found is not None:
+                out.append(("USED", found))
+        return out
+
+    def _offer(self, sel: Selector, currency: str, locale: str):
+        """(price, condition) of the buy box: its NEW offer when it has one, else the offer it has (a
+        used-only buy box gives the used price, condition "used"). Per-unit prices are never the price."""
+        offers = self._json_offers(sel)
+        if offers:
+            offer = next((o for o in offers if o.get("buyingOptionType") == "NEW"), offers[0])
             code = currency_of(as_str(offer.get("currencySymbol")) or "", currency)
             found = money(offer.get("priceAmount"), code)
             if found:
-                return found
+                return found, _CONDITIONS.get((as_str(offer.get("buyingOptionType")) or "").upper())
+        dom_offers = self._dom_offers(sel, currency, locale)
+        kinds = [k for k, _ in dom_offers]
         amount = sel.css('input[name$="[customerVisiblePrice][amount]"]::attr(value)').get()
         code = sel.css('input[name$="[customerVisiblePrice][currencyCode]"]::attr(value)').get()
         if amount and code and re.fullmatch(r"[A-Z]{3}", code.strip()):
             found = money(amount.strip(), code.strip())
             if found:
-                return found
+                kind = "NEW" if "NEW" in kinds else (kinds[0] if kinds else None)
+                return found, _CONDITIONS.get(kind or "")
+        if dom_offers:
+            kind, found = next(((k, p) for k, p in dom_offers if k == "NEW"), dom_offers[0])
+            return found, _CONDITIONS.get(kind or "")
         node = _first(sel, "#corePriceDisplay_desktop_feature_div .priceToPay", "#corePrice_feature_div .a-price:not(.a-text-price)",
                       "#corePrice_desktop .a-price:not([data-a-strike])", "#apex_desktop .priceToPay",
                       "#priceblock_dealprice", "#priceblock_ourprice", "#price_inside_buybox")
         text = _price_text(node) if node is not None and node.css(".a-offscreen, [aria-hidden]") else _text(node)
-        return parse_money(text, currency, locale)
+        return parse_money(text, currency, locale), None
 
     @staticmethod
     def _original_price(sel: Selector, currency: str, locale: str):

@@ -30,9 +30,17 @@ JSON responses and reads them with four API parsers:
   ``user{sec_uid, uid, unique_id, short_id, nickname, signature,
   follower_count, following_count, total_favorited, aweme_count}``.
 
+The same answers arrive from other hosts and paths (``aweme.snssdk.com``, ``*.amemv.com``, the
+app's ``/aweme/v1/`` without ``web/``, ``iesdouyin.com/web/api/v2/aweme/iteminfo/`` with
+``item_list``) and saved without their URL: ``DouyinApiParser`` recognises any Douyin JSON answer
+by its keys (``aweme_detail``, ``aweme_list``, ``item_list``, ``data[].aweme_info``, ``user`` with
+``sec_uid``) and reads whatever of them it holds. TikTok's mobile API answers the same aweme shape:
+``aweme_platform`` tells them apart by the hosts the answer links to.
+
 Authors embedded in API awemes carry no reliable follower counts (Douyin
 zero-fills them there), so those are not read; only the profile API's user is.
-A non-zero ``status_code`` is a changed/failed answer, never an empty result.
+A non-zero ``status_code`` does not hide data: an answer with awemes is read whatever its status;
+only an answer without data is explained by its ``status_code``/``status_msg`` (PageChanged).
 
 Awemes are found by meaning (an object with an id, ``desc`` and an author
 object), never by loader key or list position; the comments next to them
@@ -61,7 +69,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from crawler.errors import ExtractionError
-from crawler.helpers.paths import as_count, as_digits, as_float, as_list, as_str, pick, pick_first, walk
+from crawler.helpers.paths import as_count, as_digits, as_float, as_int, as_list, as_str, pick, pick_first, walk
 from crawler.helpers.text import hashtags
 from crawler.helpers.times import to_utc
 from crawler.page import Page
@@ -69,6 +77,19 @@ from crawler.parsers.base import Parser
 from crawler.registry import register
 
 _IMAGE_AWEME_TYPES = {2, 68, 150}
+# hosts an aweme links to: its share URL, its video and image CDNs
+_TIKTOK_MARKS = re.compile(r"tiktok(?:v|cdn|cdn-us|cdn-eu)?\.com|muscdn\.com|byteoversea\.com|ibyteimg\.com")
+_DOUYIN_MARKS = re.compile(r"(?:ies)?douyin(?:pic|vod|cdn|static)?\.com|amemv\.com|snssdk\.com|douyinstatic")
+
+
+def aweme_platform(text: str) -> str | None:
+    """"tiktok" or "douyin" for a JSON answer in the aweme shape (TikTok's mobile API and Douyin's
+    APIs write the same keys), by which platform's hosts it links to most; None when it links to neither."""
+    tiktok = len(_TIKTOK_MARKS.findall(text[:2_000_000]))
+    douyin = len(_DOUYIN_MARKS.findall(text[:2_000_000]))
+    if tiktok == douyin == 0:
+        return None
+    return "tiktok" if tiktok > douyin else "douyin"
 _ITEM_ID_IN_URL = re.compile(r"/(?:share/)?(?:video|note|slides)/(\d+)")
 
 
@@ -150,7 +171,10 @@ def _hashtags(aweme: _Aweme, text: str | None) -> list[str]:
 
 
 def _images(aweme: _Aweme) -> list:
-    return [image for image in as_list(aweme.get("images")) if isinstance(image, dict)]
+    # Douyin: ``images``; TikTok's app API: ``image_post_info.images``
+    images = as_list(aweme.get("images")) or as_list(pick_first(aweme.data, "image_post_info.images",
+                                                                 "imagePostInfo.images"))
+    return [image for image in images if isinstance(image, dict)]
 
 
 def _is_images(aweme: _Aweme) -> bool:
@@ -168,10 +192,9 @@ def _products(aweme: _Aweme) -> list[str]:
     return out
 
 
-class _DouyinParser(Parser):
-    """What both Douyin page types share: awemes to post (and account) records."""
-
-    platform = "douyin"
+class AwemeParser(Parser):
+    """Awemes (snake_case or camelCase) to post and account records; Douyin's, and TikTok's mobile
+    API (which overrides the author id and the URLs)."""
 
     def posts(self, page: Page, awemes: list[tuple[dict, dict | None]], item_id: str | None,
               extractor: str, counts_hidden: bool, accounts: bool = True) -> Iterator:
@@ -189,27 +212,35 @@ class _DouyinParser(Parser):
                 authors_done.add(account.id)
                 yield account
 
-    @staticmethod
-    def _author_id(aweme: _Aweme) -> str | None:
-        return aweme.get("sec_uid", obj=aweme.author, coerce=as_str) or aweme.get("uid", obj=aweme.author, coerce=as_digits)
+    # the author hooks take the user object (an aweme's author, a profile answer's user)
+    def author_id(self, user: dict) -> str | None:
+        return pick_first(user, "sec_uid", "secUid", coerce=as_str) or pick(user, "uid", as_digits)
+
+    def author_url(self, user: dict) -> str | None:
+        sec_uid = pick_first(user, "sec_uid", "secUid", coerce=as_str)
+        return "https://www.douyin.com/user/%s" % sec_uid if sec_uid else None
 
     @staticmethod
-    def _handle(aweme: _Aweme) -> str | None:
-        handle = aweme.get("unique_id", obj=aweme.author, coerce=as_str)
+    def handle_of(user: dict) -> str | None:
+        handle = pick_first(user, "unique_id", "uniqueId", coerce=as_str)
         if handle and handle.strip():
             return handle
-        short_id = aweme.get("short_id", obj=aweme.author, coerce=as_str)
+        short_id = pick_first(user, "short_id", "shortId", coerce=as_str)
         return short_id if short_id and short_id.strip() not in ("", "0") else None
 
     def _author_ref(self, aweme: _Aweme) -> dict:
-        author_id = self._author_id(aweme)
-        sec_uid = aweme.get("sec_uid", obj=aweme.author, coerce=as_str)
         return {
-            "id": author_id,
-            "handle": self._handle(aweme),
+            "id": self.author_id(aweme.author),
+            "handle": self.handle_of(aweme.author),
             "name": aweme.get("nickname", obj=aweme.author, coerce=as_str),
-            "url": "https://www.douyin.com/user/%s" % sec_uid if sec_uid else None,
+            "url": self.author_url(aweme.author),
         }
+
+    def post_url(self, aweme: _Aweme, images: bool) -> str:
+        return "https://www.douyin.com/%s/%s" % ("note" if images else "video", aweme.id)
+
+    def hidden_views(self, views: int | None, aweme: _Aweme) -> int | None:
+        return views or None  # Douyin sends play_count 0 everywhere: hidden, not zero plays
 
     def _post(self, page: Page, aweme: _Aweme, extractor: str):
         text = aweme.get("desc", coerce=as_str)
@@ -223,7 +254,7 @@ class _DouyinParser(Parser):
         return self.record(
             page, "post", extractor=extractor,
             id=aweme.id,
-            url="https://www.douyin.com/%s/%s" % ("note" if images else "video", aweme.id),
+            url=self.post_url(aweme, images),
             author=self._author_ref(aweme),
             title=title if title and title.strip() and title != text else None,
             text=text,
@@ -234,7 +265,7 @@ class _DouyinParser(Parser):
             duration_s=duration_ms / 1000 if not images and duration_ms and duration_ms > 0 else None,
             image_count=(len(_images(aweme)) or None) if images else None,
             metrics={
-                "views": views or None,  # play_count is always sent as 0: hidden, not zero plays
+                "views": self.hidden_views(views, aweme),
                 "likes": aweme.get("digg_count", obj=aweme.stats, coerce=as_count),
                 "comments": aweme.get("comment_count", obj=aweme.stats, coerce=as_count),
                 "shares": aweme.get("share_count", obj=aweme.stats, coerce=as_count),
@@ -246,27 +277,36 @@ class _DouyinParser(Parser):
         )
 
     def _account(self, page: Page, aweme: _Aweme, extractor: str, counts_hidden: bool):
-        author = aweme.author
-        author_id = self._author_id(aweme)
-        ref = self._author_ref(aweme)
-        if not author_id or not ref["url"]:
-            return None  # a profile URL needs the sec_uid
-        # share pages zero-fill follower/following counts; full user objects (web, API) carry real ones
-        followers = None if counts_hidden else aweme.get("follower_count", obj=author, coerce=as_count)
-        following = None if counts_hidden else aweme.get("following_count", obj=author, coerce=as_count)
-        likes_total = None if counts_hidden else aweme.get("total_favorited", obj=author, coerce=as_count)
+        # share pages and API awemes zero-fill their author's counts; full user objects carry real ones
+        return self.user_account(page, aweme.author, extractor, counts_hidden)
+
+    def user_account(self, page: Page, user: Any, extractor: str, counts_hidden: bool = False):
+        """An account record for a user object; None without an id and a profile URL."""
+        if not isinstance(user, dict):
+            return None
+        author_id, url = self.author_id(user), self.author_url(user)
+        if not author_id or not url:
+            return None
+
+        def count(*keys: str) -> int | None:
+            return None if counts_hidden else pick_first(user, *keys, coerce=as_count)
+
         return self.record(
             page, "account", extractor=extractor,
             id=author_id,
-            url=ref["url"],
-            handle=ref["handle"],
-            name=ref["name"],
-            bio=aweme.get("signature", obj=author, coerce=as_str),
-            followers=followers,
-            following=following,
-            likes_total=likes_total,
-            posts_count=aweme.get("aweme_count", obj=author, coerce=as_count),
+            url=url,
+            handle=self.handle_of(user),
+            name=pick(user, "nickname", as_str),
+            bio=pick(user, "signature", as_str),
+            followers=count("follower_count", "followerCount", "mplatform_followers_count"),
+            following=count("following_count", "followingCount"),
+            likes_total=count("total_favorited", "totalFavorited"),
+            posts_count=pick_first(user, "aweme_count", "awemeCount", coerce=as_count),
         )
+
+
+class _DouyinParser(AwemeParser):
+    platform = "douyin"
 
 
 @register
@@ -324,13 +364,11 @@ class DouyinWebVideoParser(_DouyinParser):
             raise self.changed('no <script id="RENDER_DATA"> with URI-encoded JSON')
         awemes = find_awemes(data)
         item_id = _item_id_from_url(page.url)
-        if item_id:
-            # a web page also lists related videos: only the post the URL names is this page's
-            awemes = [pair for pair in awemes if _Aweme(pair[0]).id == item_id]
-        else:
-            # saved without its URL: the page's own post is the one under aweme.detail
-            details = [pair for pair in awemes if any(node.get("detail") is pair[0] for node in walk(data))]
-            awemes = details or awemes[:1]
+        # a web page also lists related videos: the page's own post is the one the URL names, else the
+        # one under aweme.detail (a URL that serves another post gives that post, never the URL's id)
+        named = [pair for pair in awemes if item_id and _Aweme(pair[0]).id == item_id]
+        details = [pair for pair in awemes if any(node.get("detail") is pair[0] for node in walk(data))]
+        awemes = named or details or ([] if item_id else awemes[:1])
         if not awemes:
             if any("aweme" in node and node.get("aweme") is None for node in walk(data)):
                 raise self.changed("RENDER_DATA has aweme null: Douyin loads this post client-side "
@@ -342,48 +380,112 @@ class DouyinWebVideoParser(_DouyinParser):
 
 # ---- the web app's JSON APIs (captured from the page's own XHRs) ----
 
-_API = r"^https?://(?:www\.)?douyin\.com/aweme/v1/web/"
+_HOSTS = r"^https?://(?:[\w-]+\.)*(?:douyin|iesdouyin|amemv|snssdk)\.com"
+_API = _HOSTS + r"/(?:aweme/v\d+/(?:web/)?|web/api/v\d+/aweme/)"
+# keys of an answer that hold awemes: one post, a list, the search cards' aweme_info
+_AWEME_KEYS = ("aweme_detail", "aweme_list", "item_list", "aweme_info", "aweme", "awemes")
+
+
+def api_awemes(data: Any) -> list[tuple[dict, dict | None]]:
+    """The awemes an API answer carries under its aweme keys (search cards included), in order;
+    every aweme found by meaning when none of those keys holds one."""
+    found: list[tuple[dict, dict | None]] = []
+    for node in walk(data):
+        for key in _AWEME_KEYS:
+            if key in node and not _is_aweme(node):
+                found.extend(find_awemes(node[key]))
+    if not found:
+        found = find_awemes(data)
+    seen: set[int] = set()
+    return [pair for pair in found if not (id(pair[0]) in seen or seen.add(id(pair[0])))]
+
+
+def api_status(data: Any) -> tuple[int | None, str | None]:
+    """(status code other than 0, message) of an answer, (None, None) when it says ok or nothing."""
+    code = pick_first(data, "status_code", "statusCode", coerce=as_int)
+    message = pick_first(data, "status_msg", "statusMsg", "message", coerce=as_str)
+    return (code, message) if code else (None, None)
+
+
+def is_empty_answer(data: Any) -> bool:
+    """An answer that says it has no (more) items: an empty or null list beside a paging key."""
+    if not isinstance(data, dict):
+        return False
+    if not any(k in data for k in ("has_more", "hasMore", "cursor", "max_cursor", "min_cursor")):
+        return False
+    return any(k in data and data[k] in (None, []) for k in ("aweme_list", "item_list", "data", "itemList",
+                                                                 "user_list"))
 
 
 class _DouyinApiParser(_DouyinParser):
+    counts_hidden = True
+    accounts = True
+
     def accepts(self, page: Page) -> bool:
         return page.is_json
 
-    def answer(self, page: Page) -> dict:
-        """The response object, checked: a dict with status_code 0."""
+    def answer(self, page: Page) -> Any:
         data = page.json
         if not isinstance(data, dict):
             raise self.changed("the API answered %s, not an object" % type(data).__name__)
-        status = data.get("status_code")
-        if status is not None and as_count(status) != 0:
-            raise self.changed("the API answered status_code %r (%s)" % (
-                status, as_str(data.get("status_msg")) or "no message"))
         return data
+
+    def awemes(self, data: Any) -> list[tuple[dict, dict | None]]:
+        return api_awemes(data)
+
+    def item_id(self, page: Page) -> str | None:
+        return None
+
+    def parse(self, page: Page) -> Iterator:
+        """Whatever the answer holds (awemes, a profile's user), whatever its status_code says;
+        an answer without data is explained by its status, its filter_detail or its paging."""
+        data = self.answer(page)
+        records = list(self.posts(page, self.awemes(data), self.item_id(page), "api",
+                                  counts_hidden=self.counts_hidden, accounts=self.accounts))
+        user = pick(data, "user")
+        if isinstance(user, dict) and not _is_aweme(user):
+            account = self.user_account(page, user, "api")
+            if account is not None:
+                records.insert(0, account)
+        if records:
+            yield from records
+            return
+        self.explain_empty(data)
+
+    def explain_empty(self, data: Any) -> None:
+        code, message = api_status(data)
+        if code:
+            raise self.changed("the API answered status_code %s (%s) and no data" % (code, message or "no message"))
+        if isinstance(pick(data, "filter_detail"), dict) or as_list(pick(data, "filter_list")):
+            return  # the item is gone (deleted, private): no post
+        if is_empty_answer(data):
+            return  # a legitimately empty list
+        raise self.changed(self.missing)
+
+    missing = "no aweme (aweme_detail, aweme_list, item_list, data[].aweme_info) and no user in the answer"
 
 
 @register
 class DouyinAwemeDetailApiParser(_DouyinApiParser):
     page_type = "api_aweme_detail"
     url_pattern = _API + r"aweme/detail/"
+    missing = "no aweme_detail aweme (an object with aweme_id, desc and author)"
 
-    def parse(self, page: Page) -> Iterator:
-        data = self.answer(page)
-        detail = data.get("aweme_detail")
-        if not isinstance(detail, dict):
-            if isinstance(data.get("filter_detail"), dict):
-                return  # the item is gone (deleted, private): no post
-            raise self.changed("no aweme_detail object")
-        awemes = find_awemes(detail)
-        if not awemes:
-            raise self.changed("aweme_detail is not an aweme (no aweme_id, desc and author)")
-        item_id = re.search(r"[?&]aweme_id=(\d+)", page.url or "")
-        yield from self.posts(page, awemes[:1], item_id.group(1) if item_id else None, "api", counts_hidden=True)
+    def awemes(self, data: Any) -> list[tuple[dict, dict | None]]:
+        # the answer's aweme_detail; an answer of another shape under this URL is read for what it holds
+        detail = find_awemes(data.get("aweme_detail"))[:1]
+        return detail or ([] if "aweme_detail" in data else api_awemes(data))
+
+    def item_id(self, page: Page) -> str | None:
+        match = re.search(r"[?&]aweme_id=(\d+)", page.url or "")
+        return match.group(1) if match else None
 
 
 @register
 class DouyinSearchApiParser(_DouyinApiParser):
     page_type = "api_search"
     url_pattern = _API + r"(?:general/search/single|search/item)/"
+    missing = "no data[] list of search results"
 
     def detect_block(self, page: Page) -> str | None:
         if not page.is_json:
@@ -394,57 +496,47 @@ class DouyinSearchApiParser(_DouyinApiParser):
             return None
         return "captcha" if nil_type == "verify_check" else None
 
-    def parse(self, page: Page) -> Iterator:
-        data = self.answer(page)
-        results = data.get("data")
-        if not isinstance(results, list):
-            raise self.changed("no data[] list of search results")
+    def awemes(self, data: Any) -> list[tuple[dict, dict | None]]:
         # each result card holds its aweme under aweme_info; user/mix cards hold none
-        awemes = [pair for card in results if isinstance(card, dict)
-                  for pair in find_awemes(card.get("aweme_info"))]
-        yield from self.posts(page, awemes, None, "api", counts_hidden=True)
+        return [pair for card in as_list(pick(data, "data")) if isinstance(card, dict)
+                for pair in find_awemes(card.get("aweme_info"))]
+
+    def explain_empty(self, data: Any) -> None:
+        if isinstance(pick(data, "data"), list) and not api_status(data)[0]:
+            return  # no result for the keyword
+        super().explain_empty(data)
 
 
 @register
 class DouyinPostListApiParser(_DouyinApiParser):
     page_type = "api_post_list"
-    url_pattern = _API + r"aweme/post/"
-
-    def parse(self, page: Page) -> Iterator:
-        data = self.answer(page)
-        awemes = data.get("aweme_list")
-        if awemes is None and "has_more" in data:
-            return  # an account without posts answers aweme_list null
-        if not isinstance(awemes, list):
-            raise self.changed("no aweme_list")
-        yield from self.posts(page, find_awemes(awemes), None, "api", counts_hidden=True, accounts=False)
+    url_pattern = _API + r"aweme/(?:post|favorite|listcollection|mix/aweme)/"
+    accounts = False  # an account's posts: the account itself comes from the profile API
+    missing = "no aweme_list"
 
 
 @register
 class DouyinUserProfileApiParser(_DouyinApiParser):
     page_type = "api_user_profile"
-    url_pattern = _API + r"user/profile/other/"
+    url_pattern = _API + r"user/profile/(?:other|self)/"
+    missing = "no user object with a sec_uid"
 
-    def parse(self, page: Page) -> Iterator:
-        user = self.answer(page).get("user")
-        if not isinstance(user, dict):
-            raise self.changed("no user object")
-        sec_uid = as_str(user.get("sec_uid"))
-        if not sec_uid:
-            raise self.changed("user without a sec_uid")
-        handle = as_str(user.get("unique_id"))
-        if not (handle and handle.strip()):
-            short_id = as_str(user.get("short_id"))
-            handle = short_id if short_id and short_id.strip() not in ("", "0") else None
-        yield self.record(
-            page, "account", extractor="api",
-            id=sec_uid,
-            url="https://www.douyin.com/user/%s" % sec_uid,
-            handle=handle,
-            name=as_str(user.get("nickname")),
-            bio=as_str(user.get("signature")),
-            followers=as_count(user.get("follower_count")),
-            following=as_count(user.get("following_count")),
-            likes_total=as_count(user.get("total_favorited")),
-            posts_count=as_count(user.get("aweme_count")),
-        )
+    def awemes(self, data: Any) -> list[tuple[dict, dict | None]]:
+        return []
+
+
+@register
+class DouyinApiParser(_DouyinApiParser):
+    """Any other Douyin JSON answer (other endpoints and hosts, or saved without its URL),
+    recognised by its keys and by the Douyin hosts it links to."""
+
+    page_type = "api"
+    url_pattern = _API
+
+    def sniff(self, page: Page) -> bool:
+        if not page.is_json:
+            return False
+        text = page.text
+        has_awemes = '"aweme_id"' in text and any('"%s"' % k in text for k in _AWEME_KEYS)
+        has_user = '"user"' in text and '"sec_uid"' in text
+        return (has_awemes or has_user) and aweme_platform(text) == "douyin"

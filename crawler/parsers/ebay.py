@@ -18,7 +18,9 @@ Prices are in the site's currency (ebay.com USD, ebay.co.uk GBP, ebay.de EUR...)
 unless the text names another. A seller's items page also yields the seller's
 account record from its store card.
 
-Item pages are read from their JSON-LD ``Product``.
+Item pages (2025 evo, 2022-2024 and 2020 layouts) are read from their schema.org
+Product (JSON-LD or microdata, ``crawler.helpers.structured``) and their own DOM;
+see ``EbayItemParser``.
 """
 from __future__ import annotations
 
@@ -29,9 +31,11 @@ from urllib.parse import parse_qs, quote, urlsplit
 from parsel import Selector
 
 from crawler.helpers.counts import parse_count
-from crawler.helpers.embedded import jsonld_of_type
+from crawler.helpers import schema_org
+from crawler.helpers.structured import extractor_of as structured_extractor
+from crawler.helpers.structured import structured_items, structured_products
 from crawler.helpers.money import money, parse_money, parse_money_range
-from crawler.helpers.paths import as_float, as_list, as_str, pick, pick_first
+from crawler.helpers.paths import as_float, as_str
 from crawler.helpers.text import absolute_url
 from crawler.helpers.times import from_display_date
 from crawler.page import Page
@@ -316,61 +320,217 @@ def _money_range(text: str, currency: str, locale: str):
     return parse_money_range(text, currency, locale)
 
 
-_AVAILABILITY = {"instock": "in_stock", "limitedavailability": "in_stock", "onlineonly": "in_stock",
-                 "outofstock": "out_of_stock", "soldout": "out_of_stock", "discontinued": "out_of_stock"}
-_SCHEMA_CONDITIONS = {"newcondition": "new", "usedcondition": "used", "refurbishedcondition": "refurbished",
-                      "damagedcondition": "used"}
+def _texts(node: Selector) -> list[str]:
+    """The collapsed, non-empty text nodes under ``node`` (scripts and eBay's screen-reader copies left out)."""
+    parts = node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)"
+                       " and not(ancestor::*[contains(concat(' ', @class, ' '), ' clipped ')])]").getall()
+    return [c for c in (_collapsed(t) for t in parts) if c]
 
 
-def _schema_enum(value, table: dict) -> str | None:
-    text = as_str(value)
-    return table.get(text.rsplit("/", 1)[-1].lower()) if text else None
+def _own_text(node: Selector | None) -> str | None:
+    """An element's visible text as written, without hidden prefixes ("Details about") and its outer whitespace."""
+    if node is None:
+        return None
+    parts = node.xpath(".//text()[not(ancestor::*[contains(concat(' ', @class, ' '), ' g-hdn ')"
+                       " or contains(concat(' ', @class, ' '), ' clipped ')])]").getall()
+    text = "".join(parts).strip()
+    return text or None
+
+
+def _first_node(sel: Selector, *queries: str) -> Selector | None:
+    for query in queries:
+        found = sel.css(query)
+        if found:
+            return found[0]
+    return None
+
+
+# where eBay links a member: /usr/<handle>, /sch/<handle>/m.html (the seller's other items)
+_MEMBER_LINK = re.compile(r"/(?:usr/([^/?#]+)|sch/([^/?#]+)/m\.html)")
+_FEEDBACK_COUNT = re.compile(r"^\(?\s*[\d.,]+\s*[KkMm]?\s*\)?$")
+_LOCATED = re.compile(r"^(?:Located in|Item location|Artikelstandort|Lieu où se trouve l'objet|Posizione dell'oggetto|"
+                      r"Ubicado en|Ubicación del artículo)\s*:\s*(.+)$", re.I)
+_FREE = re.compile(r"^(?:free|kostenlos|gratis|gratuit)\b", re.I)
 
 
 @register
 class EbayItemParser(_EbayParser):
+    """An item page, whatever its layout, from its schema.org data and its own DOM.
+
+    - 2025 "evo" layout (``vi-evo``, ``#mainContent``) and 2022-2024 layout:
+      ``h1.x-item-title__mainTitle`` (the title span; a trailing ``<span>-</span>``
+      is not title), ``.x-price-primary`` (the price in the listing's currency;
+      the "Approximately US $..." conversion beside it is not used), struck
+      ``.ux-textspans--STRIKETHROUGH`` (list price), ``.ux-labels-values--shipping``,
+      "Located in: ..." under the shipping section, ``.x-item-condition-text``,
+      ``.x-quantity__availability`` ("294 sold"), the seller card
+      ``.x-sellercard-atf`` whose name link is apart from the "(113)" feedback count;
+      plus a JSON-LD Product (often in US dollars, converted).
+    - 2020 layout: microdata Product (``itemprop`` price/priceCurrency/itemCondition/
+      availableAtOrFrom), ``#itemTitle`` (its hidden "Details about" span is not
+      title), ``#prcIsum`` / ``#mm-saleDscPrc`` (price), ``#orgPrc`` /
+      ``#mm-saleOrgPrc`` (list price), ``#fshippingCost``, ``.vi-qtyS-hot-red``
+      ("294 sold"), ``#mbgLink`` (seller), ``#itemLocation``.
+
+    The DOM of the item's own summary wins over the structured data for price,
+    shipping, title, condition and location (it is what the buyer sees, in the
+    listing currency); "N sold" is read only from the item's quantity block, never
+    from recommendation cards. The id must be on the page (canonical link, og:url,
+    "eBay item number", offer URL), not only in the URL.
+    """
+
     page_type = "item"
     url_pattern = _HOST + r"/itm/"
 
+    def sniff(self, page: Page) -> bool:
+        if page.is_json:
+            return False
+        head = page.text[:20000]
+        return "ebay" in head.lower() and bool(page.sel.css("h1.x-item-title__mainTitle, h1#itemTitle"))
+
     def parse(self, page: Page) -> Iterator:
-        products = jsonld_of_type(page.jsonld, "Product")
-        if not products:
-            raise self.changed("no JSON-LD Product on the item page")
-        product = products[0]
-        offers = product.get("offers")
-        offer = next((o for o in as_list(offers) if isinstance(o, dict)), None) if isinstance(offers, list) else offers
-        offer = offer if isinstance(offer, dict) else {}
+        if page.is_json:
+            raise self.changed("expected an HTML item page, got JSON")
+        sel = page.sel
         url = _page_url(page)
-        origin, site_currency, _locale = _site(url)
-        id_match = _ITEM_ID.search(url) or _ITEM_ID.search(as_str(offer.get("url")) or "") \
-            or _ITEM_ID.search(page.meta.get("og:url", ""))
-        item_id = id_match.group(1) if id_match else pick_first(product, "productID", "sku", coerce=as_str)
-        if not item_id or not item_id.isdigit():
-            raise self.changed("no item id in the URL or the Product")
-        currency = pick_first(offer, "priceCurrency", "priceSpecification.priceCurrency", coerce=as_str) or site_currency
-        images = product.get("image")
-        images = [absolute_url(i if isinstance(i, str) else pick(i, "url", as_str)) for i in
-                  (images if isinstance(images, list) else [images])]
-        seller_name = as_str(_collapsed(page.sel.css(
-            ".x-sellercard-atf__info__about-seller, .x-sellercard-atf__info__about-seller a").xpath("string()").get()))
+        origin, site_currency, locale = _site(url)
+        syntaxes = ("jsonld", "microdata", "rdfa")
+        items = structured_items(sel, url, syntaxes)
+        products = structured_products(sel, url, syntaxes, items=items)
+        product = products[0] if products else None
+        title = _own_text(_first_node(sel, "h1.x-item-title__mainTitle .ux-textspans--BOLD",
+                                      "h1.x-item-title__mainTitle > span", "h1#itemTitle"))
+        fields = schema_org.listing_fields(product, url, items=None, currency=site_currency) if product else {}
+        title = title or fields.get("title")
+        if not title:
+            if sel.css("li.s-card, li.s-item"):
+                raise self.changed("a search result page, not an item page")
+            raise self.changed("no item title (h1.x-item-title__mainTitle, h1#itemTitle) nor schema.org Product")
+        item_id = self._item_id(page, product)
+        price, price_max = self._price(sel, site_currency, locale)
+        if price is None:
+            price, price_max = fields.get("price"), fields.get("price_max")
+        currency = price.currency if price else site_currency
+        original = self._original_price(sel, currency, locale) or fields.get("original_price")
+        images = fields.get("images") or [u for u in [absolute_url(sel.css("#icImg::attr(src)").get()),
+                                                      absolute_url(page.meta.get("og:image"))] if u][:1]
         return iter([self.record(
-            page, "listing", extractor="jsonld",
+            page, "listing", extractor=structured_extractor(product) if product else "dom",
             id=item_id,
             url="%s/itm/%s" % (origin, item_id),
-            title=as_str(product.get("name")),
-            description=as_str(product.get("description")),
-            price=money(pick_first(offer, "price", "lowPrice", "priceSpecification.price"), currency),
-            price_max=money(offer.get("highPrice"), currency),
-            shipping=money(pick(offer, "shippingDetails.shippingRate.value"),
-                           pick(offer, "shippingDetails.shippingRate.currency", as_str) or currency),
-            seller={"handle": seller_name, "name": seller_name,
-                    "url": "%s/usr/%s" % (origin, quote(seller_name, safe="*-_."))} if seller_name else None,
-            rating=pick(product, "aggregateRating.ratingValue", _rating),
-            review_count=pick_first(product, "aggregateRating.reviewCount", "aggregateRating.ratingCount",
-                                    coerce=parse_count),
-            condition=_schema_enum(offer.get("itemCondition"), _SCHEMA_CONDITIONS),
-            availability=_schema_enum(offer.get("availability"), _AVAILABILITY),
-            brand=pick_first(product, "brand.name", "brand", coerce=as_str),
-            category=as_str(product.get("category")),
+            title=title,
+            description=fields.get("description"),
+            price=price,
+            price_max=price_max,
+            original_price=original,
+            shipping=self._shipping(sel, currency, locale) or fields.get("shipping"),
+            seller=self._seller(sel, origin),
+            sold_count=self._sold_count(sel),
+            rating=fields.get("rating"),
+            review_count=fields.get("review_count"),
+            condition=_condition(_own_text(_first_node(
+                sel, ".x-item-condition-text .ux-textspans", "#vi-itm-cond")) or "") or fields.get("condition"),
+            availability=fields.get("availability"),
+            brand=fields.get("brand"),
+            category=_breadcrumb(sel) or fields.get("category"),
+            location=self._location(sel) or fields.get("location"),
             images=[i for i in images if i],
         )])
+
+    def _item_id(self, page: Page, product: dict | None) -> str:
+        sel = page.sel
+        found: list[str] = []
+        links = [sel.css('link[rel="canonical"]::attr(href)').get(), page.meta.get("og:url"),
+                 *[o.get("url") for o in (schema_org.offers(product) if product else [])]]
+        for link in links:
+            match = _ITEM_ID.search(as_str(link) or "")
+            if match:
+                found.append(match.group(1))
+        for text in sel.css(".ux-layout-section__textual-display--itemId .ux-textspans--BOLD::text, "
+                            "#descItemNumber::text").getall():
+            if text.strip().isdigit():
+                found.append(text.strip())
+        url_match = _ITEM_ID.search(page.url or "")
+        url_id = url_match.group(1) if url_match else None
+        if url_id and (url_id in found or (not found and re.search(r"(?<!\d)%s(?!\d)" % url_id, page.text))):
+            return url_id
+        if found:
+            return found[0]
+        raise self.changed("no item id on the page (canonical link, og:url, item number)")
+
+    @staticmethod
+    def _price(sel: Selector, currency: str, locale: str):
+        node = _first_node(sel, "#mainContent .x-price-primary", ".x-price-section .x-price-primary", ".x-price-primary",
+                           "#prcIsum", "#mm-saleDscPrc", "#prcIsum_bidPrice")
+        if node is None:
+            return None, None
+        text = _collapsed(" ".join(_texts(node)))
+        low, high = _money_range(text, currency, locale)
+        content = node.attrib.get("content")
+        if low is not None and content and re.fullmatch(r"\d+(?:\.\d+)?", content.strip()) and high is None:
+            low = money(content.strip(), low.currency)
+        return low, high
+
+    @staticmethod
+    def _original_price(sel: Selector, currency: str, locale: str):
+        node = _first_node(sel, ".x-price-section .ux-textspans--STRIKETHROUGH",
+                           ".x-additional-info .ux-textspans--STRIKETHROUGH", "#orgPrc", "#mm-saleOrgPrc")
+        return parse_money(_collapsed(" ".join(_texts(node))), currency, locale) if node is not None else None
+
+    @staticmethod
+    def _shipping(sel: Selector, currency: str, locale: str):
+        node = _first_node(sel, ".ux-labels-values--shipping .ux-labels-values__values", "#fshippingCost")
+        if node is None:
+            return None
+        texts = _texts(node)
+        first = texts[0] if texts else ""
+        if _FREE.match(first):
+            return money(0, currency)
+        return parse_money(first, currency, locale) if re.search(r"\d", first) else None
+
+    @staticmethod
+    def _seller(sel: Selector, origin: str) -> dict | None:
+        """The seller's user id from its own link/attribute; the feedback count beside it is another element."""
+        box = _first_node(sel, ".x-sellercard-atf__info__about-seller", ".ux-seller-section__item--seller",
+                          "#mbgLink", ".mbg")
+        if box is None:
+            return None
+        handle = as_str((box.attrib.get("title") or "").strip())
+        link = box if box.root.tag == "a" else _first_node(box, "a")
+        if not handle and link is not None:
+            name = _own_text(_first_node(link, ".mbg-nw", ".ux-textspans") or link)
+            handle = name if name and not _FEEDBACK_COUNT.match(name) else None
+        if not handle and link is not None:
+            member = _MEMBER_LINK.search(link.attrib.get("href", ""))
+            handle = member and (member.group(1) or member.group(2))
+        if not handle:
+            return None
+        return {"handle": handle, "name": handle, "url": "%s/usr/%s" % (origin, quote(handle, safe="*-_."))}
+
+    @staticmethod
+    def _sold_count(sel: Selector) -> int | None:
+        """ "294 sold" in the item's own quantity block (never a recommendation card's)."""
+        for node in sel.css(".x-quantity__availability, #qtyAvailability, .vi-qtyS-hot-red, .vi-qtyS-hot, #qtySubTxt"):
+            for text in _texts(node):
+                match = _SOLD_COUNT.match(text)
+                if match:
+                    return parse_count(match.group(1))
+        return None
+
+    @staticmethod
+    def _location(sel: Selector) -> str | None:
+        for text in sel.xpath("//*[contains(@class,'shipping') or @id='itemLocation' or contains(@class,'itemLocation')]"
+                              "//text()[not(ancestor::script)]").getall():
+            match = _LOCATED.match(_collapsed(text))
+            if match:
+                return match.group(1)
+        return as_str(_own_text(_first_node(sel, "#itemLocation [itemprop=availableAtOrFrom]",
+                                            "#itemLocation .iti-eu-bld-gry")))
+
+
+def _breadcrumb(sel: Selector) -> str | None:
+    """The item's category path from the breadcrumb links (links only: eBay's last "See more ..." crumb is not one)."""
+    names = [_collapsed(" ".join(_texts(a))) for a in sel.css(
+        "nav.breadcrumbs a, .seo-breadcrumbs-container a, #vi-VR-brumb-lnkLst a, .vi-VR-brumb-hasNoPrdlnks a")
+        if re.search(r"/(?:sch|b)/[^?#]*\d", a.attrib.get("href", ""))]  # category pages, not the catalogue product
+    return " > ".join(n for n in names if n) or None

@@ -39,8 +39,10 @@ from crawler.helpers.schema_org import (
     text,
 )
 from crawler.helpers.text import absolute_url
+from crawler.helpers.structured import extractor_of
 from crawler.page import Page
 from crawler.parsers.base import Parser
+from crawler.parsers.web import best_syntax, page_products, page_structured
 from crawler.registry import register
 
 _LISTING = re.compile(r"etsy\.com/(?:[a-z]{2}(?:-[a-zA-Z]{2})?/)?listing/(\d+)")
@@ -65,17 +67,21 @@ class EtsyListingParser(Parser):
         return bool(_LISTING.search(marker) or marker.startswith("etsy://listing/"))
 
     def parse(self, page: Page) -> Iterator:
-        items = page.jsonld
         url = canonical_url(page.sel, page.meta, page.url)
-        listing_id = self._listing_id(page.url) or self._listing_id(url)
-        node = self._product(items, listing_id)
+        named = self._listing_id(url) or self._listing_id(page.meta.get("og:url")) or self._app_listing_id(page)
+        node = self._product(page_products(page), named or self._listing_id(page.url))
         if node is None:
-            raise self.changed("no JSON-LD Product in the listing page")
-        listing_id = listing_id or self._listing_id(product_url(node)) or product_id(node)
+            raise self.changed("no structured Product (JSON-LD, microdata) of this listing in the page")
+        extractor = extractor_of(node)
+        listing_id = self._listing_id(product_url(node)) or (product_id(node) if extractor != "meta" else None)
+        listing_id = listing_id if listing_id and listing_id.isdigit() else named
         if not listing_id:
-            raise self.changed("no listing id in the URL or the JSON-LD Product")
+            raise self.changed("no listing id in the page's own data (structured Product, canonical URL)")
 
-        fields = listing_fields(node, base_url=url or page.url, items=items)
+        if extractor == "meta":  # Open Graph: product:price is the SHOP's base price, not the buyer's
+            node = {k: v for k, v in node.items() if k != "offers"}
+        syntax_items = [i for i in page_structured(page) if i.get("@syntax") == node.get("@syntax")]
+        fields = listing_fields(node, base_url=url or page.url, items=syntax_items)
         shop_id, shop_name = self._shop(page)
         shop_name = shop_name or text(node.get("brand"))
         if fields["brand"] and fields["brand"] == shop_name:
@@ -87,10 +93,12 @@ class EtsyListingParser(Parser):
             "url": "https://www.etsy.com/shop/%s" % shop_name if shop_name else None,
         } if shop_id or shop_name else fields["seller"]
         fields["original_price"] = fields["original_price"] or self._original_price(page, fields["price"])
+        own = product_url(node, url) if extractor != "meta" else None
         yield self.record(
-            page, "listing", extractor="jsonld",
+            page, "listing", extractor=extractor,
             id=listing_id,
-            url=product_url(node, url) or url or "https://www.etsy.com/listing/%s" % listing_id,
+            url=(own or url or "https://www.etsy.com/listing/%s" % listing_id).split("?")[0].split("#")[0],
+            partial=extractor == "meta",
             **fields,
         )
 
@@ -100,12 +108,23 @@ class EtsyListingParser(Parser):
         return match.group(1) if match else None
 
     @staticmethod
-    def _product(items: list[dict], listing_id: str | None) -> dict | None:
-        nodes = [n for n in products(items) if text(n.get("name"))]
+    def _app_listing_id(page: Page) -> str | None:
+        match = re.match(r"etsy://listing/(\d+)", page.meta.get("twitter:app:url:iphone") or "")
+        return match.group(1) if match else None
+
+    @staticmethod
+    def _product(nodes: list[dict], listing_id: str | None) -> dict | None:
+        """The listing's Product: the node naming the listing id, else the only product of the best syntax
+        when it names no other listing (a page of other listings is not this one)."""
         for node in nodes:
             if listing_id and listing_id in (product_id(node), EtsyListingParser._listing_id(as_str(node.get("url")))):
                 return node
-        return nodes[0] if nodes else None
+        best = best_syntax(nodes)
+        if len(best) == 1:
+            other = EtsyListingParser._listing_id(as_str(best[0].get("url")))
+            if other is None or other == listing_id or listing_id is None:
+                return best[0]
+        return None
 
     @staticmethod
     def _shop(page: Page) -> tuple[str | None, str | None]:

@@ -16,11 +16,19 @@ Page types:
   ``marketplace_search.feed_units.edges[].node.listing`` objects, as JSON;
 - item pages (``/marketplace/item/<id>/``): the one listing of the URL
   (``marketplace_product_details_page.target``), with description, seller,
-  condition and photos; the "similar items" around it are not emitted.
+  condition and photos; the "similar items" around it are not emitted. When the
+  URL's id is not on the page, the page's own ``target`` is the listing it shows;
+- the item page's GraphQL answer (``MarketplacePDPContainerQuery``, JSON): its
+  ``target`` only; any other GraphQL answer carrying listing objects: every one.
+
+Pages are recognised by content too (a Relay script with ``GroupCommerceProductItem``
+or ``marketplace_listing_title``), whatever the URL.
 
 Search cards carry no currency code, only ``formatted_amount`` ("$20", "€15",
-"CA$40"): the currency comes from that symbol ("$" alone is USD). The seller is
-null in search results.
+"CA$40"): the currency comes from that symbol ("$" alone is USD, as on the US
+pages these cards come from); a price that names neither a code nor a symbol and
+whose page names none either has no currency, so no price. The seller is null in
+search results.
 """
 from __future__ import annotations
 
@@ -31,7 +39,7 @@ from urllib.parse import urlsplit
 
 from crawler.errors import PageChanged
 from crawler.helpers.embedded import json_scripts, loads_lenient
-from crawler.helpers.money import currency_of, money
+from crawler.helpers.money import currency_of, money, parse_money
 from crawler.helpers.paths import as_bool, as_digits, as_list, as_str, find_dicts, pick, pick_first
 from crawler.helpers.text import absolute_url
 from crawler.page import Page
@@ -44,10 +52,25 @@ _LOGIN_TITLE = re.compile(r"log ?in|log into|sign up", re.I)
 _LOGIN_FORM = re.compile(r'id="login_form"|action="[^"]*/login/')
 
 
+def _has_listing_marker(text: str) -> bool:
+    return "GroupCommerceProductItem" in text or '"marketplace_listing_title"' in text
+
+
 def _is_listing(d: dict) -> bool:
     if as_digits(d.get("id")) is None:
         return False
     return d.get("__typename") in _LISTING_TYPES or isinstance(d.get("marketplace_listing_title"), str)
+
+
+def _details_targets(blobs) -> list[str]:
+    """Ids of the listings item pages show (``marketplace_product_details_page.target``)."""
+    ids = []
+    for blob in blobs:
+        for details in find_dicts(blob, lambda d: isinstance(d.get("marketplace_product_details_page"), dict)):
+            found = pick(details, "marketplace_product_details_page.target.id", as_digits)
+            if found and found not in ids:
+                ids.append(found)
+    return ids
 
 
 def listings_of(page: Page) -> dict[str, dict]:
@@ -147,7 +170,10 @@ class _MarketplaceParser(Parser):
     def _money(self, price, default: str | None):
         if not isinstance(price, dict):
             return None
-        return money(as_str(price.get("amount")), _currency_code(price, default))
+        amount = price.get("amount")
+        if isinstance(amount, bool) or not isinstance(amount, (str, int, float)):
+            return None
+        return money(amount, _currency_code(price, default))
 
     def _listing(self, page: Page, listing: dict, currency: str | None, extractor: str = "hydration"):
         listing_id = as_digits(listing.get("id"))
@@ -155,6 +181,9 @@ class _MarketplaceParser(Parser):
         if not listing_id:
             return None
         price = self._money(listing.get("listing_price"), currency)
+        if price is None:  # item pages may show only the formatted price ("£385")
+            price = parse_money(pick_first(listing, "formatted_price.text", "listing_price.formatted_amount",
+                                           coerce=as_str), currency)
         low = self._money(listing.get("min_listing_price"), currency)
         high = self._money(listing.get("max_listing_price"), currency)
         if price is None:
@@ -197,7 +226,7 @@ class FacebookMarketplaceSearchParser(_MarketplaceParser):
     url_pattern = r"^https?://(?:[\w-]+\.)?facebook\.com/marketplace/(?!item/)"
 
     def sniff(self, page: Page) -> bool:
-        return not page.is_json and "GroupCommerceProductItem" in page.text and "data-sjs" in page.text
+        return not page.is_json and _has_listing_marker(page.text) and "application/json" in page.text
 
     def parse(self, page: Page) -> Iterator:
         listings = listings_of(page)
@@ -219,22 +248,19 @@ class FacebookMarketplaceItemParser(_MarketplaceParser):
     def sniff(self, page: Page) -> bool:
         return not page.is_json and "marketplace_product_details_page" in page.text
 
-    def _item_id(self, page: Page) -> str | None:
+    def _item_ids(self, page: Page) -> list[str]:
+        """The URL's item id, then the ids of the listings the page itself shows."""
         match = _ITEM_URL.search(urlsplit(page.url).path)
-        if match:
-            return match.group(1)
-        for blob in json_scripts(page.sel, contains="marketplace_product_details_page"):
-            for details in find_dicts(blob, lambda d: isinstance(d.get("marketplace_product_details_page"), dict)):
-                found = pick(details, "marketplace_product_details_page.target.id", as_digits)
-                if found:
-                    return found
-        return None
+        ids = [match.group(1)] if match else []
+        blobs = json_scripts(page.sel, contains="marketplace_product_details_page")
+        return ids + [i for i in _details_targets(blobs) if i not in ids]
 
     def parse(self, page: Page) -> Iterator:
-        item_id = self._item_id(page)
-        if not item_id:
+        item_ids = self._item_ids(page)
+        if not item_ids:
             raise self.changed("no item id in the URL or in marketplace_product_details_page")
         listings = listings_of(page)
+        item_id = next((i for i in item_ids if i in listings), item_ids[0])
         listing = listings.get(item_id)
         if listing is None:
             raise self.changed("listing %s not found in the page's Relay data" % item_id)
@@ -257,7 +283,9 @@ class FacebookMarketplaceGraphQLParser(_MarketplaceParser):
         return page.is_json or page.text.lstrip().startswith("for (;;);")
 
     def sniff(self, page: Page) -> bool:
-        return self.accepts(page) and "marketplace_search" in page.text and "GroupCommerceProductItem" in page.text
+        return self.accepts(page) and _has_listing_marker(page.text) and (
+            "marketplace_search" in page.text or "marketplace_product_details_page" in page.text
+            or '"marketplace_listing_title"' in page.text)
 
     def detect_block(self, page: Page) -> str | None:
         return None
@@ -270,7 +298,10 @@ class FacebookMarketplaceGraphQLParser(_MarketplaceParser):
             message = next((e for e in errors if e), None)
             raise self.changed("no listing in the GraphQL answer" + (" (error: %s)" % message if message else ""))
         currency = self._currency(listings)
-        for listing in listings.values():
+        targets = [i for i in _details_targets(payloads) if i in listings]
+        for listing_id, listing in listings.items():
+            if targets and listing_id not in targets:
+                continue  # an item's answer: its "similar items" are not emitted
             record = self._listing(page, listing, currency, self.extractor)
             if record is not None:
                 yield record

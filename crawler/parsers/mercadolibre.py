@@ -44,8 +44,10 @@ from crawler.helpers.money import money
 from crawler.helpers.paths import as_float, as_list, as_str, find_dicts, pick, pick_first, walk
 from crawler.helpers.schema_org import breadcrumb, canonical_url, images, listing_fields, product_url, products, text
 from crawler.helpers.text import absolute_url
+from crawler.helpers.structured import extractor_of
 from crawler.page import Page
 from crawler.parsers.base import Parser
+from crawler.parsers.web import best_syntax, page_products, page_structured
 from crawler.registry import register
 from crawler.schema import Money
 
@@ -100,6 +102,12 @@ def item_id(url: str | None) -> str | None:
     if "/p/" in path or "/up/" in path:
         return None  # a catalog product id, not an item
     match = _ITEM_ID.search(path)
+    return match.group(1) + match.group(2) if match else None
+
+
+def _item_code(value: Any) -> str | None:
+    """An item id as the page data writes it ("MLM3382859800", "MLM-3382859800"), normalised; else None."""
+    match = _ITEM_ID.fullmatch(as_str(value) or "")
     return match.group(1) + match.group(2) if match else None
 
 
@@ -160,6 +168,9 @@ class MercadoLibreSearchParser(Parser):
 
     def parse(self, page: Page) -> Iterator:
         state = _state(page)
+        if isinstance(pick(state, "pageState.initialState.components"), (dict, list)) \
+                and not isinstance(pick(state, "pageState.initialState.results"), list):
+            raise self.changed("an item page, not a search page")
         site = _site(page, state)
         currency = pick_first(state, "pageState.initialState.currency.id", "pageState.country.currency_id",
                               coerce=as_str) or SITE_CURRENCY.get(site or "")
@@ -285,11 +296,17 @@ class MercadoLibreItemParser(Parser):
         state = _state(page)
         initial = pick(state, "pageState.initialState")
         initial = initial if isinstance(initial, dict) else {}
-        items = page.jsonld
-        nodes = [n for n in products(items) if text(n.get("name"))]
-        node = nodes[0] if nodes else None
+        if isinstance(initial.get("results"), list) or any(
+                "SearchResultsPage" in str(i.get("@type")) for i in page.jsonld):
+            raise self.changed("a search results page, not an item page")
+        canonical = canonical_url(page.sel, page.meta, page.url)
+        nodes = best_syntax(page_products(page))
+        node = self._main_product(nodes, item_id(canonical) or item_id(page.url))
+        if node is None and len(nodes) > 1:
+            raise self.changed("several products and none of them this item (a list page)")
         if node is None and not isinstance(initial.get("components"), (dict, list)):
-            raise self.changed("neither a JSON-LD Product nor __PRELOADED_STATE__ components found")
+            raise self.changed("neither a structured Product (JSON-LD, microdata) nor __PRELOADED_STATE__ components")
+        items = [i for i in page_structured(page) if node is not None and i.get("@syntax") == node.get("@syntax")]
 
         comps = initial.get("components")
         header = self._component(comps, "header")
@@ -299,10 +316,13 @@ class MercadoLibreItemParser(Parser):
         url = canonical_url(page.sel, page.meta, page.url) or pick(initial, "metadata.url_canonical", as_str) or page.url
         fields = listing_fields(node, base_url=url, items=items, currency=currency) if node else {}
 
-        ident = item_id(page.url) or item_id(url) or self._tracked_item(price_part) or as_str(initial.get("id")) \
-            or (as_str(node.get("productID")) or as_str(node.get("sku")) if node else None)
+        ident = self._tracked_item(price_part) or _item_code(initial.get("id")) or item_id(canonical) \
+            or (item_id(product_url(node)) or _item_code(node.get("productID")) or _item_code(node.get("sku"))
+                if node else None)
+        if not ident and item_id(page.url) and item_id(page.url)[3:] in page.text:
+            ident = item_id(page.url)  # the page's own data names the URL's item
         if not ident:
-            raise self.changed("no item id in the URL, the state or the JSON-LD")
+            raise self.changed("no item id in the page's state, canonical URL or structured data")
         price = fields.get("price") or money(pick(price_part, "price.value"), currency)
         original = money(pick(price_part, "price.original_value"), currency)
         subtitle = pick_first(header, "subtitle", "subtitle_label.text", coerce=as_str) or ""
@@ -316,7 +336,7 @@ class MercadoLibreItemParser(Parser):
         description = pick(self._component(comps, "description"), "content", as_str)
 
         yield self.record(
-            page, "listing", extractor="hydration" if initial else "jsonld",
+            page, "listing", extractor="hydration" if initial else extractor_of(node),
             id=ident,
             url=url or _item_url(_site_host(page), ident),
             title=pick(header, "title", as_str) or fields.get("title"),
@@ -335,6 +355,19 @@ class MercadoLibreItemParser(Parser):
             category=fields.get("category") or breadcrumb(items),
             images=self._gallery(comps) or fields.get("images") or [],
         )
+
+    @staticmethod
+    def _main_product(nodes: list[dict], ident: str | None) -> dict | None:
+        """The item's Product: the node naming the item, else the only one when it names no other item."""
+        for node in nodes:
+            if ident and ident in (item_id(product_url(node)), _item_code(node.get("productID")),
+                                   _item_code(node.get("sku"))):
+                return node
+        if len(nodes) == 1:
+            other = item_id(product_url(nodes[0]))
+            if other is None or ident is None or other == ident:
+                return nodes[0]
+        return None
 
     @staticmethod
     def _component(comps: Any, name: str) -> dict:

@@ -6,15 +6,23 @@ markers (``cdn.shopify.com``, ``Shopify.shop = ...``, ``ShopifyAnalytics.meta``,
 the ``shopify-digital-wallet`` meta tag); any other ``/products/`` page falls to
 the generic ``web`` parser. Where the data is:
 
-- JSON-LD ``Product`` (offers in MAJOR units, ``"173000.00"``) and often a
-  ``ProductGroup`` (``hasVariant``, ``aggregateRating``), merged and mapped by
-  ``crawler.helpers.schema_org``;
-- ``var meta = {"product": {"id", "vendor", "type", "variants": [{"id", "price", "sku"}]}}``,
+- structured data of any syntax (``crawler.parsers.web.page_products``): JSON-LD
+  ``Product`` (offers in MAJOR units, ``"173000.00"``) and often a ``ProductGroup``
+  (``hasVariant``, ``aggregateRating``), merged and mapped by ``crawler.helpers.schema_org``;
+  older themes' microdata (``itemprop="price" content="38.00"``); the node naming the
+  page's handle, or the only product when it names no other handle;
+- ``var meta = {"product": {"id", "vendor", "type", "variants": [{"id", "price", "sku"}]}}``
+  (JSON or a single-quoted JS literal; else ``window.ShopifyAnalytics.meta = {...}``),
   copied into ``ShopifyAnalytics.meta``: prices in CENTS (17300000 = 173000.00);
   the currency in ``ShopifyAnalytics.meta.currency = 'COP'`` / ``Shopify.currency = {"active": "COP"}``;
 - the ``/products/<handle>.js`` product object (cents, ``compare_at_price``) that
   themes and apps embed in scripts;
-- ``og:price:amount`` is display-formatted ("173.000" in Colombia): never read.
+- ``og:price:amount`` is display-formatted ("173.000" in Colombia): read only when nothing
+  else is there, through ``parse_money`` in the currency's locale (a partial "meta" record).
+
+A page whose ``pageType`` or canonical URL says it is not a product page (a collection
+or search under a product URL) is refused, never read as the URL's product.
+``/products.json`` (a list, ``{"products": [...]}``) is read like ``.json``.
 
 The shop is the seller: ``shopId`` (also in the digital-wallet meta path), the
 ``<name>.myshopify.com`` handle from ``Shopify.shop``, ``og:site_name``.
@@ -37,12 +45,14 @@ from urllib.parse import parse_qs, urlsplit
 from parsel import Selector
 
 from crawler.errors import PageChanged
-from crawler.helpers.money import money, scaled_money
+from crawler.helpers.money import money, parse_money, scaled_money
 from crawler.helpers.paths import as_bool, as_digits, as_list, as_str, pick, pick_first
-from crawler.helpers.schema_org import canonical_url, images, listing_fields, product_id, products, text
+from crawler.helpers.schema_org import canonical_url, images, listing_fields, product_id
+from crawler.helpers.structured import extractor_of
 from crawler.helpers.text import absolute_url
 from crawler.page import Page
 from crawler.parsers.base import Parser
+from crawler.parsers.web import best_syntax, page_products, page_structured
 from crawler.registry import register
 from crawler.schema import Money
 
@@ -57,6 +67,12 @@ _CODE = re.compile(r"^[A-Z]{3}$")
 
 def _is_shopify(page: Page) -> bool:
     return not page.is_json and bool(_MARKERS.search(page.text))
+
+
+def _page_type(page: Page) -> str | None:
+    """``ShopifyAnalytics.meta.page.pageType`` ("product", "collection", "searchresults", ...), when said."""
+    match = re.search(r'"pageType"\s*:\s*"([A-Za-z_]+)"', page.text)
+    return match.group(1).lower() if match else None
 
 
 def _handle(url: str | None) -> str | None:
@@ -93,6 +109,14 @@ def _html_text(markup: str | None) -> str | None:
     return value.strip("\n") or None
 
 
+def _product_objects(data: Any) -> list[dict]:
+    """The products of a ``.js`` / ``.json`` answer, or of a ``/products.json`` list (``{"products": [...]}``)."""
+    if isinstance(data, dict) and isinstance(data.get("products"), list):
+        return [p for p in (_product_object(item) for item in data["products"]) if p is not None]
+    product = _product_object(data)
+    return [product] if product is not None else []
+
+
 def _product_object(data: Any) -> dict | None:
     """The product of a ``.js`` (the object itself) or ``.json`` (``{"product": ...}``) answer."""
     product = data.get("product") if isinstance(data, dict) and isinstance(data.get("product"), dict) else data
@@ -116,19 +140,32 @@ class ShopifyProductParser(Parser):
                                       or bool(re.search(r'"pageType"\s*:\s*"product"', page.text)))
 
     def parse(self, page: Page) -> Iterator:
-        items = page.jsonld
-        url = canonical_url(page.sel, page.meta, page.url) or page.url
-        handle = _handle(url) or _handle(page.url)
-        meta = page.js_assignment("var meta")
+        canonical = canonical_url(page.sel, page.meta, page.url)
+        url = canonical or page.url
+        if canonical and _handle(canonical) is None and _handle(page.url):
+            raise self.changed("the page's canonical URL %r is not a product page" % canonical)
+        page_type = _page_type(page)
+        if page_type and page_type != "product":
+            raise self.changed("the page is a %s page, not a product page" % page_type)
+        handle = _handle(canonical) or _handle(page.url)
+        meta = page.js_assignment("var meta") or page.js_assignment("window.ShopifyAnalytics.meta")
         analytics = pick(meta, "product") if isinstance(pick(meta, "product"), dict) else {}
         pid = pick_first(analytics, "id", coerce=as_digits)
         embedded = self._product_json(page, pid) or {}
-        node = self._main_product(items, handle)
+        nodes = page_products(page)
+        if analytics or embedded:  # the Open Graph tags are the last resort, after the page's own product data
+            nodes = [n for n in nodes if extractor_of(n) != "meta"]
+        node = self._main_product(nodes, handle)
         if node is None and not analytics and not embedded:
-            raise self.changed("no JSON-LD Product, ShopifyAnalytics.meta product or product JSON")
+            raise self.changed("no product data (structured data naming this product, ShopifyAnalytics.meta "
+                               "product or product JSON)")
 
         currency = self._currency(page)
-        fields = listing_fields(node, base_url=url, items=items, currency=currency) if node else {}
+        syntax_items = [i for i in page_structured(page) if node and i.get("@syntax") == node.get("@syntax")]
+        fields = listing_fields(node, base_url=url, items=syntax_items, currency=currency) if node else {}
+        if node is not None and extractor_of(node) == "meta":
+            # og:price:amount is written in the shop's money format ("173.000" in Colombia)
+            fields["price"] = parse_money(pick(node, "offers.price", as_str), currency)
         fields = {k: v for k, v in fields.items() if v not in (None, [])}
         if "price" not in fields:  # analytics and product JSON prices are cents
             variant_prices = [v.get("price") for v in as_list(analytics.get("variants")) if isinstance(v, dict)]
@@ -147,20 +184,29 @@ class ShopifyProductParser(Parser):
         fields["seller"] = self._shop(page, fields.get("seller"))
 
         record_id = pid or as_digits(embedded.get("id")) or (as_digits(node.get("productGroupID")) if node else None) \
-            or (product_id(node) if node else None) or handle
+            or (product_id(node) if node else None) or _handle(canonical)
         if not record_id:
-            raise self.changed("no product id (ShopifyAnalytics.meta, product JSON, JSON-LD) and no handle in the URL")
+            raise self.changed("no product id in the page's data (ShopifyAnalytics.meta, product JSON, "
+                               "structured data) and no canonical product URL")
         if not url:
             raise self.changed("no canonical URL and no page URL")
-        yield self.record(page, "listing", extractor="jsonld" if node else "hydration", id=record_id, url=url, **fields)
+        extractor = extractor_of(node) if node else "hydration"
+        yield self.record(page, "listing", extractor=extractor, id=record_id, url=url,
+                          partial=extractor == "meta" and not analytics and not embedded, **fields)
 
     @staticmethod
-    def _main_product(items: list[dict], handle: str | None) -> dict | None:
-        nodes = [n for n in products(items) if text(n.get("name"))]
+    def _main_product(nodes: list[dict], handle: str | None) -> dict | None:
+        """The product this page is about: the node naming the page's handle, else the only product of the
+        best syntax when it names no other handle (a list of other products is not this one)."""
         for node in nodes:
             if handle and handle in (_handle(as_str(node.get("url"))), _handle(as_str(node.get("@id")))):
                 return node
-        return nodes[0] if nodes else None
+        best = best_syntax(nodes)
+        if len(best) == 1:
+            named = {_handle(as_str(best[0].get("url"))), _handle(as_str(best[0].get("@id")))} - {None}
+            if not named or not handle:
+                return best[0]
+        return None
 
     @staticmethod
     def _currency(page: Page) -> str | None:
@@ -203,23 +249,36 @@ class ShopifyProductParser(Parser):
 class ShopifyProductJsonParser(Parser):
     platform = "shopify"
     page_type = "product_json"
-    url_pattern = _PRODUCT_PATH + r"\.(?:js|json)(?:[?#]|$)"
+    url_pattern = (_PRODUCT_PATH + r"\.(?:js|json)(?:[?#]|$)"
+                   r"|^https?://[^/?#]+/(?:[a-z]{2}(?:-[a-zA-Z]{2,4})?/)?(?:collections/[^/?#]+/)?products\.json(?:[?#]|$)")
 
     def accepts(self, page: Page) -> bool:
         return page.is_json
 
     def sniff(self, page: Page) -> bool:
-        if not page.is_json:
+        if not page.is_json or '"variants"' not in page.text or '"handle"' not in page.text:
             return False
         try:
-            return _product_object(page.json) is not None
+            return bool(_product_objects(page.json))
         except PageChanged:
             return False
 
     def parse(self, page: Page) -> Iterator:
-        product = _product_object(page.json)
-        if product is None:
+        found = _product_objects(page.json)
+        if not found:
+            if isinstance(page.json, dict) and page.json.get("products") == []:
+                return  # an empty collection
             raise self.changed("no product object (id, handle, variants) in the response")
+        if len(found) == 1:
+            yield self._listing(page, found[0])
+            return
+        for product in found:  # a list: one broken product does not hide the others
+            try:
+                yield self._listing(page, product)
+            except PageChanged:
+                continue
+
+    def _listing(self, page: Page, product: dict):
         variants = [v for v in product["variants"] if isinstance(v, dict)]
         currency = self._currency(page, variants)
         paid, compare = [], []
@@ -241,7 +300,7 @@ class ShopifyProductJsonParser(Parser):
         if not host:
             raise self.changed("no store host in the URL to build the product URL from")
         url = "https://%s/products/%s" % (host, handle)
-        yield self.record(
+        return self.record(
             page, "listing", extractor="api",
             id=pid,
             url=url,

@@ -8,6 +8,16 @@ window.__ICE_APP_CONTEXT__ = b``), and the item is under
 ``componentsVO`` (priceVO, titleVO, rateVO, deliveryVO, extensionInfoVO) and
 ``skuCore.sku2info`` (per-SKU price and stock, key "0" = the whole item).
 
+Older layouts still served (and saved pages of them) are read too: the
+pre-2021 Tmall page (``TShop.Setup({itemDO, valItemInfo.skuMap, propertyPics})``
+plus the DOM's shop name and 累计评价 counter) and the pre-2021 Taobao page
+(``g_config`` with ``idata`` and ``Hub.config.set('sku', {valItemInfo})``), see
+``legacy_state``; and the mtop item answers (``mtop.taobao.pcdetail.data.get``,
+``mtop.taobao.detail.getdetail`` with its ``apiStack`` JSON string,
+``mtop.wdetail.getItemDetail`` with ``itemInfoModel``), whatever their ``ret``
+status says when the data is there. A page whose item parses is never a block,
+even when a failed sub-request left punish/login iframe markup in it.
+
 Taobao and Tmall share the page, so one parser serves both slugs; the host (or,
 without a URL, the seller type) says which.
 
@@ -35,10 +45,12 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import json
+from decimal import Decimal
+from urllib.parse import unquote
 
 from w3lib.html import remove_tags
 
-from crawler.helpers.embedded import js_assignment
+from crawler.helpers.embedded import js_assignment, js_property, loads_lenient
 from crawler.helpers.money import money, parse_money, parse_money_range
 from crawler.helpers.paths import as_bool, as_count, as_digits, as_int, as_list, as_str, pick, pick_first
 from crawler.helpers.text import absolute_url
@@ -115,11 +127,136 @@ def _shipping(res: dict):
     return low
 
 
+_JSONP = re.compile(r"^\s*[A-Za-z_$][\w$.]*\s*\((.*)\)\s*;?\s*$", re.S)
+_MTOP_LOGIN = ("FAIL_SYS_SESSION_EXPIRED", "FAIL_SYS_LOGIN", "FAIL_SYS_TOKEN_EMPTY")
+_MTOP_CAPTCHA = ("FAIL_SYS_USER_VALIDATE", "RGV587_ERROR", "FAIL_SYS_ILLEGAL_ACCESS")
+
+
+def mtop_answer(page: Page):
+    """An mtop answer, JSON or JSONP (``mtopjsonp3({...})``); None when it is neither."""
+    if "_mtop" not in page.__dict__:
+        text = page.text
+        match = _JSONP.match(text) if not page.is_json else None
+        try:
+            page.__dict__["_mtop"] = json.loads(match.group(1) if match else text)
+        except ValueError:
+            page.__dict__["_mtop"] = None
+    return page.__dict__["_mtop"]
+
+
+# ---- pre-2021 PC pages: Tmall ``TShop.Setup({...})``, Taobao ``g_config`` / ``Hub.config.set('sku', {...})`` ----
+
+_CONFIG_FIELD = re.compile(r"""['"]?\b(itemId|sellerId|shopId|shopUrl|sellerNick)['"]?\s*:\s*['"]([^'"]*)['"]""")
+_SIZE_SUFFIX = re.compile(r"_(?:\d+x\d+|sum)(?:q\d+)?\.(?:jpg|png|webp)(?:_\.webp)?$", re.I)
+
+
+def legacy_state(page: Page) -> dict | None:
+    """The item of an older PC detail page, or None.
+
+    Tmall (to 2020): ``TShop.Setup({"itemDO": {itemId, title, userId, brand, prov,
+    sellerNickName (URL-encoded), reservePrice}, "valItemInfo": {"skuMap": {";pvs;":
+    {price, stock, skuId}}}, "propertyPics": {...}, "rateConfig": {...}})``.
+    Taobao (to 2020): ``g_config = {itemId, sellerId, shopId, sellerNick, idata: {item:
+    {id, title, price, auctionImages}, shop: {url}}}`` and ``Hub.config.set('sku',
+    {valItemInfo: {skuMap}})``. The DOM adds the shop name and the counters.
+    """
+    if "_taobao_legacy" in page.__dict__:
+        return page.__dict__["_taobao_legacy"]
+    state = None
+    text = page.text if not page.is_json else ""
+    if any(marker in text for marker in ("TShop.Setup", "Hub.config", "g_config")):
+        config: dict[str, str] = {}
+        for script in page.sel.xpath("//script[contains(., 'g_config')]/text()").getall():
+            for key, value in _CONFIG_FIELD.findall(script):
+                config.setdefault(key, value)
+        item = js_property(text, "itemDO")
+        idata = js_property(text, "idata")
+        item = item if isinstance(item, dict) else pick(idata, "item")
+        item = item if isinstance(item, dict) else {}
+        item_id = pick_first(item, "itemId", "id", coerce=as_digits) or as_digits(config.get("itemId"))
+        if item_id:
+            state = {"id": item_id, "item": item, "idata": idata if isinstance(idata, dict) else {},
+                     "sku": js_property(text, "valItemInfo"), "config": config,
+                     "pics": js_property(text, "propertyPics"), "tmall": "TShop.Setup" in text}
+    page.__dict__["_taobao_legacy"] = state
+    return state
+
+
+def _sku_prices(sku_info) -> tuple[list, list[int]]:
+    """(prices, stocks) of every SKU in ``skuMap``."""
+    prices, stocks = [], []
+    sku_map = pick(sku_info, "skuMap")
+    for entry in (sku_map.values() if isinstance(sku_map, dict) else []):
+        found = parse_money(pick(entry, "price", as_str), "CNY")
+        if found is not None:
+            prices.append(found)
+        stock = pick(entry, "stock", as_int)
+        if stock is not None:
+            stocks.append(stock)
+    return prices, stocks
+
+
+def _dom_text(page: Page, *queries: str) -> str | None:
+    for query in queries:
+        text = "".join(page.sel.css(query).xpath(".//text()").getall()).strip()
+        if text:
+            return text
+    return None
+
+
+def _dom_count(page: Page, query: str) -> int | None:
+    """A counter of the item's indicator bar, None when it is hidden (``display: none``) or empty ("-")."""
+    for node in page.sel.css(query):
+        hidden = node.xpath("ancestor-or-self::*[contains(translate(@style, ' ', ''), 'display:none')]")
+        if hidden:
+            continue
+        count = as_count(_collapsed_text(node))
+        if count is not None:
+            return count
+    return None
+
+
+def _collapsed_text(node) -> str:
+    return " ".join("".join(node.xpath(".//text()").getall()).split())
+
+
+# ---- mtop item answers (JSON/JSONP): pcdetail (the SSR shape), getdetail v6 (apiStack), wdetail (itemInfoModel) ----
+
+def _mtop_detail(page: Page) -> dict | None:
+    """{"data": ..., "esi": the decoded apiStack/mockData value} of an mtop item answer, or None."""
+    answer = mtop_answer(page)
+    data = pick(answer, "data")
+    if not isinstance(data, dict) or not pick_first(data, "item.itemId", "itemInfoModel.itemId", coerce=as_digits):
+        return None
+    esi = None
+    for entry in as_list(data.get("apiStack")):
+        value = pick(entry, "value")
+        esi = loads_lenient(value) if isinstance(value, str) else value
+        if isinstance(esi, dict):
+            break
+    if not isinstance(esi, dict) and isinstance(data.get("mockData"), str):
+        esi = loads_lenient(data["mockData"])
+    return {"data": data, "esi": esi if isinstance(esi, dict) else {}}
+
+
 @register
 class TaobaoItemParser(Parser):
+    """Item pages and item answers, whatever the layout:
+
+    - the current PC page (``__ICE_APP_CONTEXT__``, real capture #12);
+    - the pre-2021 Tmall page (``TShop.Setup``, real capture #34) and Taobao page
+      (``g_config``/``Hub.config``), see ``legacy_state``;
+    - mtop item answers: ``mtop.taobao.pcdetail.data.get`` (``data`` has the SSR
+      ``res`` shape), ``mtop.taobao.detail.getdetail`` (``data.item``/``data.seller``
+      and the JSON string ``data.apiStack[0].value``) and the older
+      ``mtop.wdetail.getItemDetail`` (``data.itemInfoModel``).
+    """
+
     platform = "taobao"
     page_type = "item"
-    url_pattern = r"^https?://(?:[\w-]+\.)*(?:item\.taobao\.com|detail\.tmall\.(?:com|hk))/+item\.htm"
+    url_pattern = (r"^https?://(?:[\w-]+\.)*(?:(?:item\.taobao\.com|detail\.tmall\.(?:com|hk))/+item\.htm"
+                   r"|h5api\.m\.(?:taobao|tmall)\.com/h5/mtop\.(?:taobao\.(?:pcdetail\.data\.get|detail\.getdetail)"
+                   r"|wdetail\.getitemdetail)/)")
     priority = 5
 
     @property
@@ -128,45 +265,83 @@ class TaobaoItemParser(Parser):
 
     def platform_for(self, page: Page) -> str:
         host = page.host
-        if "tmall." in host:
+        if "tmall." in host and not host.startswith("h5api."):
             return "tmall"
-        if "taobao." in host:
+        if "taobao." in host and not host.startswith("h5api."):
             return "taobao"
-        if pick(item_data(page), "seller.sellerType") == "B":
+        seller_type = pick(item_data(page), "seller.sellerType")
+        if page.is_json:
+            detail = _mtop_detail(page)
+            seller_type = pick_first(detail, "data.seller.sellerType", "esi.seller.sellerType", "data.seller.shopType")
+        legacy = None if page.is_json or seller_type else legacy_state(page)
+        if seller_type == "B" or (legacy and legacy["tmall"]):
             return "tmall"
         return "taobao"
 
     def sniff(self, page: Page) -> bool:
-        return not page.is_json and _CONTEXT in page.text and '"sku2info"' in page.text
+        if page.is_json:
+            return ('"itemInfoModel"' in page.text or '"apiStack"' in page.text or '"componentsVO"' in page.text) \
+                and _mtop_detail(page) is not None
+        text = page.text
+        if _CONTEXT in text and '"sku2info"' in text:
+            return True
+        return ("TShop.Setup" in text or "Hub.config" in text) and ("alicdn.com" in text) and legacy_state(page) is not None
 
     def detect_block(self, page: Page) -> str | None:
         if _PUNISH.search(page.url or ""):
             return "captcha"
-        if item_data(page) is not None:
+        if page.is_json:
+            ret = _mtop_ret(mtop_answer(page))
+            if any(code in ret for code in _MTOP_CAPTCHA):
+                return "captcha"
+            if any(code in ret for code in _MTOP_LOGIN):
+                return "login_wall"
+            return None if _mtop_detail(page) else ("captcha" if _PUNISH.search(page.text) else None)
+        if item_data(page) is not None or legacy_state(page) is not None:
             return None
         return "captcha" if _PUNISH.search(page.text) else None
 
     def parse(self, page: Page) -> Iterator:
         if page.is_json:
-            raise self.changed("expected the HTML item page, got a JSON answer")
-        res = require(item_data(page), self, "window.__ICE_APP_CONTEXT__ loaderData.home.data.res.item")
-        item, seller, components = res["item"], res.get("seller"), res.get("componentsVO")
+            detail = _mtop_detail(page)
+            if detail is None:
+                raise self.changed("no data.item / data.itemInfoModel in the item answer")
+            data = detail["data"]
+            if isinstance(data.get("componentsVO"), dict) or isinstance(data.get("skuCore"), dict):
+                yield self._from_res(page, data, "api")
+            else:
+                yield self._from_mtop(page, detail)
+            return
+        res = item_data(page)
+        if res is not None:
+            yield self._from_res(page, res, "hydration")
+            return
+        legacy = legacy_state(page)
+        if legacy is not None:
+            yield self._from_legacy(page, legacy)
+            return
+        raise self.changed("no item state (window.__ICE_APP_CONTEXT__ loaderData.home.data.res.item, "
+                           "TShop.Setup itemDO, g_config idata)")
+
+    def _url(self, page: Page, item_id: str) -> str:
+        host = "detail.tmall.com" if self.platform_for(page) == "tmall" else "item.taobao.com"
+        return "https://%s/item.htm?id=%s" % (host, item_id)
+
+    def _from_res(self, page: Page, res: dict, extractor: str):
+        item, seller, components = res.get("item"), res.get("seller"), res.get("componentsVO")
         url_id = as_digits((parse_qs(urlsplit(page.url).query).get("id") or [None])[0])
         item_id = require(pick(item, "itemId", as_digits) or url_id, self, "item.itemId")
-        platform = self.platform_for(page)
-        host = "detail.tmall.com" if platform == "tmall" else "item.taobao.com"
-
         price_text = pick_first(components, "priceVO.price.priceText", coerce=as_str) or pick_first(
             res, ("skuCore", "sku2info", "0", "price", "priceText"), coerce=as_str)
         price, price_max = parse_money_range(price_text, "CNY")
         seller_id = pick_first(seller, "sellerId", "userId", coerce=as_digits)
         shop_url = absolute_url(pick_first(seller, "pcShopUrl", coerce=as_str)) or absolute_url(
             pick(components, "storeCardVO.shopUrl", as_str))
-        images = [absolute_url(u) for u in as_list(item.get("images")) or as_list(pick(components, "headImageVO.images"))]
-        yield self.record(
-            page, "listing", extractor="hydration",
+        images = [absolute_url(u) for u in as_list(pick(item, "images")) or as_list(pick(components, "headImageVO.images"))]
+        return self.record(
+            page, "listing", extractor=extractor,
             id=item_id,
-            url="https://%s/item.htm?id=%s" % (host, item_id),
+            url=self._url(page, item_id),
             title=pick_first(item, "title", coerce=as_str) or pick(components, "titleVO.title.title", as_str),
             price=price,
             price_max=price_max,
@@ -186,22 +361,86 @@ class TaobaoItemParser(Parser):
             images=[u for u in images if u],
         )
 
+    def _from_mtop(self, page: Page, detail: dict):
+        data, esi = detail["data"], detail["esi"]
+        item_id = pick_first(data, "item.itemId", "itemInfoModel.itemId", coerce=as_digits)
+        price_text = pick_first(esi, "price.price.priceText", ("skuCore", "sku2info", "0", "price", "priceText"),
+                                "itemInfoModel.priceUnits.0.price", coerce=as_str)
+        price, price_max = parse_money_range(price_text, "CNY")
+        seller = data.get("seller") if isinstance(data.get("seller"), dict) else {}
+        seller_id = pick_first(seller, "userId", "sellerId", "userNumId", coerce=as_digits)
+        name = pick_first(seller, "shopName", "shopTitle", "sellerNick", "nick", coerce=as_str)
+        stock = pick_first(esi, "item.quantity", "skuCore.sku2info.0.quantity", coerce=as_int)
+        images = as_list(pick(data, "item.images")) or as_list(pick(data, "itemInfoModel.picsPath"))
+        images = [re.sub(r"^http://", "https://", i) if isinstance(i, str) else None for i in images]
+        return self.record(
+            page, "listing", extractor="api",
+            id=item_id,
+            url=self._url(page, item_id),
+            title=pick_first(data, "item.title", "itemInfoModel.title", coerce=as_str),
+            price=price,
+            price_max=price_max,
+            seller={"id": seller_id, "handle": pick_first(seller, "sellerNick", "nick", coerce=as_str), "name": name,
+                    "url": absolute_url(pick_first(seller, "shopUrl", "taoShopUrl", coerce=as_str))}
+            if seller_id or name else None,
+            sold_count=pick_first(esi, "item.sellCount", "itemInfoModel.totalSoldQuantity", coerce=as_count),
+            review_count=pick_first(data, "rate.totalCount", coerce=as_count),
+            availability=None if stock is None else ("in_stock" if stock > 0 else "out_of_stock"),
+            location=pick_first(esi, "delivery.from", "itemInfoModel.location", coerce=as_str) or pick(
+                data, "itemInfoModel.location", as_str),
+            images=[u for u in (absolute_url(as_str(i)) for i in images) if u],
+        )
 
-_JSONP = re.compile(r"^\s*[A-Za-z_$][\w$.]*\s*\((.*)\)\s*;?\s*$", re.S)
-_MTOP_LOGIN = ("FAIL_SYS_SESSION_EXPIRED", "FAIL_SYS_LOGIN", "FAIL_SYS_TOKEN_EMPTY")
-_MTOP_CAPTCHA = ("FAIL_SYS_USER_VALIDATE", "RGV587_ERROR", "FAIL_SYS_ILLEGAL_ACCESS")
-
-
-def mtop_answer(page: Page):
-    """An mtop answer, JSON or JSONP (``mtopjsonp3({...})``); None when it is neither."""
-    if "_mtop" not in page.__dict__:
-        text = page.text
-        match = _JSONP.match(text) if not page.is_json else None
-        try:
-            page.__dict__["_mtop"] = json.loads(match.group(1) if match else text)
-        except ValueError:
-            page.__dict__["_mtop"] = None
-    return page.__dict__["_mtop"]
+    def _from_legacy(self, page: Page, legacy: dict):
+        item, idata, config = legacy["item"], legacy["idata"], legacy["config"]
+        item_id = legacy["id"]
+        prices, stocks = _sku_prices(legacy["sku"])
+        if prices:
+            price = min(prices, key=lambda m: Decimal(m.amount))
+            high = max(prices, key=lambda m: Decimal(m.amount))
+            price_max = high if Decimal(high.amount) > Decimal(price.amount) else None
+        else:
+            price, price_max = parse_money_range(_dom_text(page, "#J_StrPriceModBox .tm-price", "#J_StrPrice .tb-rmb-num")
+                                                 or pick(item, "price", as_str), "CNY")
+        original = None
+        promo_low, promo_high = parse_money_range(_dom_text(page, "#J_PromoPrice .tm-price", "#J_PromoPriceNum"), "CNY")
+        if promo_low is not None:  # a shown promotion: the panel price is the struck one
+            original, price, price_max = price, promo_low, promo_high
+        nick = pick(item, "sellerNickName", as_str) or config.get("sellerNick")
+        nick = unquote(nick) if nick else None
+        seller_id = pick(item, "userId", as_digits) or as_digits(config.get("sellerId")) or pick(idata, "seller.id", as_digits)
+        shop_name = _dom_text(page, ".slogo-shopname", ".tb-shop-name a", ".shop-name-link", ".tb-shop-name") or nick
+        shop_url = absolute_url(page.sel.css(".slogo-shopname::attr(href), .tb-shop-name a::attr(href)").get()) \
+            or absolute_url(config.get("shopUrl") or pick(idata, "shop.url", as_str))
+        images = as_list(pick(legacy["pics"], "default")) or as_list(pick(item, "auctionImages"))
+        if not images:
+            images = [_SIZE_SUFFIX.sub("", src) for src in page.sel.css("#J_UlThumb img::attr(src)").getall()]
+        brand = pick(item, "brand", as_str)
+        if not brand:
+            for row in page.sel.css("#J_AttrUL li, .attributes-list li"):
+                label, _, value = _collapsed_text(row).partition(":")
+                if label.strip() == "品牌" and value.strip():
+                    brand = value.strip()
+                    break
+        quantity = pick(item, "quantity", as_int)
+        stock_known = stocks or ([quantity] if quantity is not None else [])
+        return self.record(
+            page, "listing", extractor="hydration",
+            id=item_id,
+            url=self._url(page, item_id),
+            title=pick(item, "title", as_str) or _dom_text(page, ".tb-detail-hd h1", ".tb-main-title"),
+            price=price,
+            price_max=price_max,
+            original_price=original,
+            seller={"id": seller_id, "handle": nick, "name": shop_name, "url": shop_url}
+            if seller_id or shop_name else None,
+            sold_count=_dom_count(page, "li.tm-ind-sellCount .tm-count, #J_SellCounter"),
+            review_count=_dom_count(page, "li.tm-ind-reviewCount .tm-count, #J_RateCounter"),
+            availability=None if not stock_known else ("in_stock" if any(q > 0 for q in stock_known) else "out_of_stock"),
+            brand=brand,
+            location=pick(item, "prov", as_str),
+            images=[u for u in (absolute_url(as_str(i)) for i in images) if u],
+        )
 
 
 def _mtop_ret(answer) -> str:

@@ -11,6 +11,11 @@ found by that meaning, never by its index, because the list order changes
 with the page template. ``page_config.global_data.product_info.product_info``
 is a two-field stub (ids only) and is deliberately not taken for the product.
 
+The router state is also served as a JavaScript literal (single quotes, unquoted keys) in the same
+script, or assigned to ``window.__MODERN_ROUTER_DATA__`` in a plain script; and ``components_map``
+may be a dict of named components or a list in any order: components are found by meaning.
+Pages and JSON answers of this shape are recognised by content (``sniff``) without their URL.
+
 Traps (see the capture's expected.json notes):
 - ``product_base.price.original_price`` may be ``""``; the strike-through
   price is ``min_sku_original_price``.
@@ -44,6 +49,8 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
+from crawler.errors import PageChanged
+from crawler.helpers.embedded import js_property, script_text
 from crawler.helpers.money import money, parse_money
 from crawler.helpers.paths import as_count, as_digits, as_float, as_int, as_list, as_str, pick, pick_first, walk
 from crawler.helpers.text import absolute_url
@@ -54,6 +61,26 @@ from crawler.registry import register
 _ROUTER_SCRIPT = "__MODERN_ROUTER_DATA__"
 # TikTok Shop's own captcha page: its loader script and its config/container
 _CAPTCHA = re.compile(r"oec-ttweb-captcha|<script[^>]+id=\"captcha-config\"|id=\"captcha_container\"")
+
+
+def _router(page: Page) -> dict | None:
+    """The router state, wherever the page keeps it: ``<script id="__MODERN_ROUTER_DATA__">`` JSON, the
+    same script as a JavaScript literal (single quotes, unquoted keys), ``window.__MODERN_ROUTER_DATA__ =
+    {...}`` in another script, or a JSON answer of the same shape."""
+    if page.is_json:
+        try:
+            data = page.json
+        except PageChanged:
+            return None
+        return data if isinstance(data, dict) else None
+    data = page.script_json(_ROUTER_SCRIPT)
+    if not isinstance(data, dict):
+        text = script_text(page.sel, _ROUTER_SCRIPT)
+        if text and text.strip()[:1] in "{[":
+            data = js_property("{__router__: %s}" % text.strip().rstrip(";"), "__router__")
+    if not isinstance(data, dict) and _ROUTER_SCRIPT in page.text:
+        data = page.js_assignment("window.%s" % _ROUTER_SCRIPT)
+    return data if isinstance(data, dict) else None
 
 
 def _product_components(router: object) -> list[dict]:
@@ -142,23 +169,22 @@ class TikTokShopProductParser(Parser):
     url_pattern = (r"^https?://(?:(?:www|m)\.tiktok\.com/(?:shop/(?:[a-z]{2}/)?pdp/|view/product/\d)"
                    r"|shop(?:-[a-z]{2})?\.tiktok\.com/view/product/\d)")
 
-    def accepts(self, page: Page) -> bool:
-        return not page.is_json
+    priority = 1  # a PDP also carries shelves of product cards: the product comes first
 
     def sniff(self, page: Page) -> bool:
         text = page.text
-        return not page.is_json and _ROUTER_SCRIPT in text and '"product_base"' in text
+        return "product_base" in text and (page.is_json or _ROUTER_SCRIPT in text) and "component_data" in text
 
     def detect_block(self, page: Page) -> str | None:
         if page.is_json:
             return None
         text = page.text
-        if _CAPTCHA.search(text) and '"product_base"' not in text:
+        if _CAPTCHA.search(text) and "product_base" not in text:
             return "captcha"
         return None
 
     def parse(self, page: Page) -> Iterator:
-        router = page.script_json(_ROUTER_SCRIPT)
+        router = _router(page)
         if not isinstance(router, dict):
             raise self.changed("no <script id=%s> with JSON" % _ROUTER_SCRIPT)
         components = _product_components(router.get("loaderData", router))
@@ -274,13 +300,15 @@ class _CardsParser(Parser):
 
     platform = "tiktok_shop"
 
-    def accepts(self, page: Page) -> bool:
-        return not page.is_json
-
     detect_block = TikTokShopProductParser.detect_block
 
+    def sniff(self, page: Page) -> bool:
+        text = page.text
+        return ("product_price_info" in text and (page.is_json or _ROUTER_SCRIPT in text)
+                and ("route_seller_id" in text) == (self.page_type == "store"))
+
     def router(self, page: Page) -> dict:
-        router = page.script_json(_ROUTER_SCRIPT)
+        router = _router(page)
         if not isinstance(router, dict):
             raise self.changed("no <script id=%s> with JSON" % _ROUTER_SCRIPT)
         return router

@@ -24,7 +24,18 @@ through ``page.js_assignment``).
   (``{note_id, xsec_token, type, display_title, user, interact_info}``).
   A card has no text, time or location: the note page has them. Card URLs keep
   the card's ``xsec_token`` (XHS refuses a note URL without the token of the list
-  it came from); ``code`` != 0 (e.g. 300012 IP block, 461 captcha) is a block.
+  it came from). POST ``/api/sns/web/v1/feed`` (a note opened from a list) → ``data.items[].note_card``
+  with the whole note in snake_case (``note_id, title, desc, time, ip_location, user{user_id,
+  nickname}, interact_info{liked_count: "1.2万", ...}, image_list, tag_list``): read as a full note.
+  ``data`` is read whatever ``code``/``success`` say; an answer without data is explained by its code
+  (300012 IP block, 461 captcha, -100 login are blocks; -510000 note gone is PageChanged).
+- search / explore pages: ``search.feeds`` / ``feed.feeds`` cards (``{id, xsecToken, noteCard}``), when
+  the server rendered any.
+
+Every state parser reads whatever the state holds, whatever the URL: a note URL that serves another
+note gives that note (never a post with the URL's id); a profile's id comes from its own data
+(``noteQueries[].userId``, its note cards' author), not from the URL. The state is recognised by
+content (``sniff``) when the page was saved without a telling URL, and the API answers by their keys.
 
 A note request redirected to ``/website-login/captcha`` (or another login
 page) is reported as a block.
@@ -79,42 +90,67 @@ def _note_url(note_id: str, token: str | None, source: str) -> str:
     return "%s?xsec_token=%s&xsec_source=%s" % (url, quote(token, safe=""), source) if token else url
 
 
+# the same note in the page state (camelCase) and in the API (snake_case)
+def _get(obj, *names: str, coerce=as_str):
+    """The first of ``names`` present in ``obj`` (each a dotted path), tried as written and in snake_case."""
+    paths = []
+    for name in names:
+        paths.append(name)
+        snake = re.sub(r"(?<=[a-z])([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+        if snake != name:
+            paths.append(snake)
+    return pick_first(obj, *paths, coerce=coerce)
+
+
+def _author(card: dict) -> dict:
+    user_id = _get(card, "user.userId")
+    return {
+        "id": user_id,
+        "handle": None,  # the red id (小红书号) is not on notes or cards
+        "name": _get(card, "user.nickname", "user.nickName", "user.nick_name"),
+        "url": _user_url(user_id),
+    }
+
+
+def _metrics(card: dict) -> dict:
+    return {
+        "views": None,  # XHS does not show play counts
+        "likes": _get(card, "interactInfo.likedCount", coerce=as_count),
+        "comments": _get(card, "interactInfo.commentCount", coerce=as_count),
+        "shares": _get(card, "interactInfo.shareCount", "interactInfo.sharedCount", coerce=as_count),
+        "saves": _get(card, "interactInfo.collectedCount", coerce=as_count),
+    }
+
+
+def _is_full_note(note: dict) -> bool:
+    """A note with its text (note page, feed API), not a list card (title and counts only)."""
+    return "desc" in note and ("time" in note or "imageList" in note or "image_list" in note)
+
+
 def _card_post(parser: Parser, page: Page, note_id: str | None, token: str | None, card: dict, extractor: str,
                source: str):
     """A post from a note card (search result, profile grid): title, author, counts; no text or time."""
     if not note_id or not isinstance(card, dict):
         return None
     note_type = pick(card, "type", as_str)
-    user_id = pick_first(card, "user.user_id", "user.userId", coerce=as_str)
     return parser.record(
         page, "post", extractor=extractor,
         id=note_id,
         url=_note_url(note_id, token, source),
-        author={
-            "id": user_id,
-            "handle": None,
-            "name": pick_first(card, "user.nickname", "user.nick_name", "user.nickName", coerce=as_str),
-            "url": _user_url(user_id),
-        },
-        title=pick_first(card, "display_title", "displayTitle", coerce=as_str),
+        author=_author(card),
+        title=_get(card, "displayTitle", "display_title"),
         text=None,  # cards carry no description: the note page has it
         media_type="video" if note_type == "video" else "images",  # "normal" = an image note
-        image_count=(len(as_list(card.get("image_list"))) or None) if note_type == "normal" else None,
-        metrics={
-            "views": None,
-            "likes": pick_first(card, "interact_info.liked_count", "interactInfo.likedCount", coerce=as_count),
-            "comments": pick_first(card, "interact_info.comment_count", "interactInfo.commentCount", coerce=as_count),
-            "shares": pick_first(card, "interact_info.shared_count", "interactInfo.sharedCount", coerce=as_count),
-            "saves": pick_first(card, "interact_info.collected_count", "interactInfo.collectedCount",
-                                coerce=as_count),
-        },
+        image_count=(len(_get(card, "imageList", coerce=as_list) or []) or None) if note_type == "normal" else None,
+        metrics=_metrics(card),
+        partial=True,  # a card: the note page has the text, time and location
     )
 
 
 def _media_type(note: dict) -> str:
     if note.get("type") == "video" or pick(note, "video.media"):
         return "video"
-    if as_list(note.get("imageList")):
+    if _get(note, "imageList", coerce=as_list):
         return "images"
     return "text"
 
@@ -130,100 +166,112 @@ def _duration(note: dict) -> float | None:
     return None
 
 
-@register
-class XiaohongshuNoteParser(Parser):
+def _note_post(parser: Parser, page: Page, note: dict, extractor: str, token: str | None = None, source: str = ""):
+    """A post from a whole note (``noteDetailMap[..].note``, the feed API's ``note_card``); None without an id."""
+    note_id = _get(note, "noteId", "id")
+    if not note_id or not re.fullmatch(r"[0-9a-f]{24}", note_id):
+        return None
+    desc = as_str(note.get("desc"))
+    tags = [name for name in (pick(t, "name", as_str) for t in _get(note, "tagList", coerce=as_list) or []) if name]
+    media_type = _media_type(note)
+    images = _get(note, "imageList", coerce=as_list) or []
+    return parser.record(
+        page, "post", extractor=extractor,
+        id=note_id,
+        url=_note_url(note_id, token, source) if token else "https://www.xiaohongshu.com/explore/%s" % note_id,
+        author=_author(note),
+        title=as_str(note.get("title")),
+        text=desc,
+        # tagList is the structured list; desc writes them as "#tag[话题]#"
+        hashtags=list(dict.fromkeys(tags)) or hashtags(desc, closed=True),
+        created_at=to_utc(note.get("time")),
+        media_type=media_type,
+        image_count=len(images) if images and media_type == "images" else None,
+        duration_s=_duration(note) if media_type == "video" else None,
+        metrics=_metrics(note),
+        location=_get(note, "ipLocation"),
+    )
+
+
+def _state_cards(parser: Parser, page: Page, state: dict, source: str) -> Iterator:
+    """Note cards held by the state (``user.notes``, ``search.feeds``, ``feed.feeds``), found by their
+    ``noteCard``; a card with the whole note is read as a note."""
+    for card in find_dicts(state, lambda d: isinstance(d.get("noteCard"), dict)):
+        note_id = pick_first(card, "id", "noteCard.noteId", coerce=as_str)
+        token = pick_first(card, "xsecToken", "noteCard.xsecToken", coerce=as_str)
+        if _is_full_note(card["noteCard"]):
+            post = _note_post(parser, page, {"noteId": note_id, **card["noteCard"]}, "hydration", token, source)
+        else:
+            post = _card_post(parser, page, note_id, token, card["noteCard"], "hydration", source)
+        if post is not None:
+            yield post
+
+
+class _StateParser(Parser):
+    """A page of the web app: whatever ``window.__INITIAL_STATE__`` holds is read (the notes of
+    ``note.noteDetailMap``, the profile of ``user.userPageData``, the cards of ``user.notes``,
+    ``search.feeds`` and ``feed.feeds``), whatever the URL says: a note URL that serves another
+    note gives that note, never a post with the URL's id."""
+
     platform = "xiaohongshu"
-    page_type = "note"
-    # the login / captcha pages a note request is redirected to are matched too, to be reported as blocks
-    url_pattern = _HOST + r"/(?:(?:explore|discovery/item|user/profile/[0-9a-f]+)/[0-9a-f]{24}|website-login/)"
 
     def sniff(self, page: Page) -> bool:
-        return not page.is_json and _STATE in page.text and '"noteDetailMap"' in page.text
+        return not page.is_json and "__INITIAL_STATE__" in page.text and any(
+            marker in page.text for marker in self.markers)
+
+    markers: tuple[str, ...] = ()
 
     def detect_block(self, page: Page) -> str | None:
         return _block(page)
 
     def parse(self, page: Page) -> Iterator:
         state = _state(self, page)
+        records = list(unique(self.records(page, state)))
+        if records:
+            yield from records
+            return
+        self.explain_empty(page, state)
+
+    def records(self, page: Page, state: dict) -> Iterator:
+        profile = self._profile(page, state)
+        if profile is not None:
+            yield profile
+        yield from self._notes(page, state)
+        source = "pc_user" if profile is not None else "pc_search" if isinstance(pick(state, "search.feeds"), list) \
+            and pick(state, "search.feeds") else "pc_feed"
+        yield from _state_cards(self, page, state, source)
+
+    def _notes(self, page: Page, state: dict) -> Iterator:
+        """The notes of ``note.noteDetailMap``: the one the URL or the state names first, then the others."""
         details = pick(state, "note.noteDetailMap")
-        if not isinstance(details, dict):
-            raise self.changed("note.noteDetailMap not found in the state")
+        notes = [d for d in find_dicts(details, lambda d: _is_full_note(d) and _get(d, "noteId", "id"))]
         match = _NOTE_ID.search(page.url or "")
-        note_id = match.group(1) if match else pick_first(state, "note.currentNoteId", "note.firstNoteId",
-                                                          coerce=as_str)
-        note = pick(details, (note_id, "note")) if note_id else None
-        if not isinstance(note, dict) or not note:
-            # the map is keyed by note id; look for the note itself by its id too
-            found = find_dicts(details, lambda d: d.get("noteId") == note_id and "interactInfo" in d)
-            note = found[0] if found else None
-        if not note:
-            reason = pick(state, "note.serverRequestInfo.errMsg", as_str)
-            raise self.changed("note %s not in note.noteDetailMap%s" % (note_id, " (%s)" % reason if reason else ""))
-        yield self._post(page, note, note_id)
+        wanted = [match.group(1) if match else None,
+                  pick(state, "note.currentNoteId", as_str), pick(state, "note.firstNoteId", as_str)]
+        notes.sort(key=lambda n: next((i for i, w in enumerate(wanted) if w and _get(n, "noteId", "id") == w), 9))
+        for note in notes:
+            post = _note_post(self, page, note, "hydration")
+            if post is not None:
+                yield post
 
-    def _post(self, page: Page, note: dict, note_id: str | None):
-        note_id = as_str(note.get("noteId")) or note_id
-        if not note_id:
-            raise self.changed("the note has no noteId")
-        user_id = pick(note, "user.userId", as_str)
-        desc = as_str(note.get("desc"))
-        tags = [name for name in (pick(t, "name", as_str) for t in as_list(note.get("tagList"))) if name]
-        media_type = _media_type(note)
-        images = as_list(note.get("imageList"))
-        return self.record(
-            page, "post", extractor="hydration",
-            id=note_id,
-            url="https://www.xiaohongshu.com/explore/%s" % note_id,
-            author={
-                "id": user_id,
-                "handle": None,  # the red id (小红书号) is not on note pages
-                "name": pick(note, "user.nickname", as_str) or pick(note, "user.nickName", as_str),
-                "url": _user_url(user_id),
-            },
-            title=as_str(note.get("title")),
-            text=desc,
-            # tagList is the structured list; desc writes them as "#tag[话题]#"
-            hashtags=list(dict.fromkeys(tags)) or hashtags(desc, closed=True),
-            created_at=to_utc(note.get("time")),
-            media_type=media_type,
-            image_count=len(images) if images and media_type == "images" else None,
-            duration_s=_duration(note) if media_type == "video" else None,
-            metrics={
-                "views": None,  # XHS does not show play counts
-                "likes": pick(note, "interactInfo.likedCount", as_count),
-                "comments": pick(note, "interactInfo.commentCount", as_count),
-                "shares": pick(note, "interactInfo.shareCount", as_count),
-                "saves": pick(note, "interactInfo.collectedCount", as_count),
-            },
-            location=as_str(note.get("ipLocation")),
-        )
-
-
-@register
-class XiaohongshuProfileParser(Parser):
-    platform = "xiaohongshu"
-    page_type = "profile"
-    url_pattern = _HOST + r"/user/profile/[0-9a-f]{24}/?(?:[?#]|$)"
-
-    def sniff(self, page: Page) -> bool:
-        return not page.is_json and _STATE in page.text and '"basicInfo"' in page.text
-
-    def detect_block(self, page: Page) -> str | None:
-        return _block(page)
-
-    def parse(self, page: Page) -> Iterator:
-        state = _state(self, page)
+    def _profile(self, page: Page, state: dict):
         data = pick(state, "user.userPageData")
         basic = pick(data, "basicInfo")
         if not isinstance(basic, dict) or not basic:
-            raise self.changed("user.userPageData.basicInfo not found in the state")
-        match = _USER_ID.search(page.url or "")
-        user_id = match.group(1) if match else pick_first(data, "basicInfo.userId", "userId", coerce=as_str)
+            return None
+        # the profile's id from its own data: basicInfo, the notes query, else its own note cards' author
+        user_id = pick_first(data, "basicInfo.userId", "userId", "basicInfo.user_id", coerce=as_str) or next(
+            (as_str(q.get("userId")) for q in as_list(pick(state, "user.noteQueries"))
+             if isinstance(q, dict) and as_str(q.get("userId"))), None)
         if not user_id:
-            raise self.changed("no user id in the URL or the profile data")
+            authors = {pick(c, "noteCard.user.userId", as_str)
+                       for c in find_dicts(pick(state, "user.notes.0"), lambda d: isinstance(d.get("noteCard"), dict))}
+            user_id = authors.pop() if len(authors) == 1 else None
+        if not user_id:
+            return None
         counts = {as_str(i.get("type")): as_count(i.get("count"))
                   for i in as_list(pick(data, "interactions")) if isinstance(i, dict)}
-        yield self.record(
+        return self.record(
             page, "account", extractor="hydration",
             id=user_id,
             url=_user_url(user_id),
@@ -236,24 +284,48 @@ class XiaohongshuProfileParser(Parser):
             likes_total=counts.get("interaction"),
             region=as_str(basic.get("ipLocation")),
         )
-        # the first note cards of the profile grid (more arrive by /user_posted as the page scrolls)
-        cards = find_dicts(pick(state, "user.notes"), lambda d: isinstance(d.get("noteCard"), dict))
-        yield from unique(filter(None, (
-            _card_post(self, page, pick_first(c, "id", "noteCard.noteId", coerce=as_str),
-                       pick_first(c, "xsecToken", "noteCard.xsecToken", coerce=as_str), c["noteCard"],
-                       "hydration", "pc_user") for c in cards)))
+
+    def explain_empty(self, page: Page, state: dict) -> None:
+        reason = pick_first(state, "note.serverRequestInfo.errMsg", "user.userPageData.result.message",
+                            coerce=as_str)
+        code = pick_first(state, "note.serverRequestInfo.errorCode", "user.userPageData.result.code", coerce=as_int)
+        if isinstance(pick(state, "search.feeds"), list) or isinstance(pick(state, "feed.feeds"), list):
+            if not pick(state, "note.noteDetailMap") and not pick(state, "user.userPageData.basicInfo"):
+                return  # a search/explore page whose results the app fetches by XHR: nothing server-rendered
+        match = _NOTE_ID.search(page.url or "")
+        raise self.changed("%s%s" % (self.missing % (match.group(1) if match else "the page's"),
+                                     " (%s%s)" % (reason or "", " %s" % code if code else "") if reason or code else ""))
+
+    missing = "note %s not in note.noteDetailMap"
 
 
-def _api_data(parser: Parser, page: Page) -> dict:
-    """``data`` of an answer ``{code, success, msg, data}``; refused answers are blocks, not changes."""
-    body = page.json
-    if not isinstance(body, dict):
-        raise parser.changed("the API answer is not an object")
-    data = body.get("data")
-    if not isinstance(data, dict):
-        raise parser.changed("no data object in the API answer (code %s: %s)" % (body.get("code"), body.get("msg")))
-    return data
+@register
+class XiaohongshuNoteParser(_StateParser):
+    page_type = "note"
+    # the login / captcha pages a note request is redirected to are matched too, to be reported as blocks
+    url_pattern = _HOST + r"/(?:(?:explore|discovery/item|user/profile/[0-9a-f]+)/[0-9a-f]{24}|website-login/)"
+    markers = ('"noteDetailMap"',)
 
+
+@register
+class XiaohongshuProfileParser(_StateParser):
+    page_type = "profile"
+    url_pattern = _HOST + r"/user/profile/[0-9a-f]{24}/?(?:[?#]|$)"
+    markers = ('"basicInfo"', '"userPageData"')
+    missing = "user.userPageData.basicInfo with a user id (profile %s) not found in the state"
+
+
+@register
+class XiaohongshuSearchPageParser(_StateParser):
+    """``/search_result?keyword=`` and ``/explore`` (the feed): the server-rendered cards of
+    ``search.feeds`` / ``feed.feeds``, when there are any (the app usually fetches them by XHR)."""
+
+    page_type = "search_page"
+    url_pattern = _HOST + r"/(?:search_result|explore/?(?:[?#]|$))"
+    markers = ('"feeds"',)
+
+
+# ---- the web API (edith.xiaohongshu.com), JSON the app fetches itself ----
 
 def _api_block(page: Page) -> str | None:
     try:
@@ -266,47 +338,91 @@ def _api_block(page: Page) -> str | None:
     return None
 
 
-@register
-class XiaohongshuSearchApiParser(Parser):
-    """POST /api/sns/web/v1/search/notes: the search page's result cards."""
+_API_NAMES = {-510000: "note not found or gone", -510001: "note not found or gone", 300031: "note not visible",
+              300012: "IP blocked", 300011: "account restricted", 461: "captcha", 471: "captcha"}
+
+
+class _ApiParser(Parser):
+    """An answer ``{code, success, msg, data}``: ``data`` is read whatever ``code`` and ``success`` say
+    (notes with their whole text under ``items[].note_card`` from ``/feed``, cards from ``/search/notes``
+    and ``/homefeed``, ``notes[]`` from ``/user_posted``); an answer without data is explained by its code
+    (a block for the refusal codes, see ``detect_block``)."""
+
     platform = "xiaohongshu"
+    list_key = ""
+    source = "pc_feed"
+
+    def accepts(self, page: Page) -> bool:
+        return page.is_json
+
+    def detect_block(self, page: Page) -> str | None:
+        return _api_block(page)
+
+    def parse(self, page: Page) -> Iterator:
+        body = page.json
+        if not isinstance(body, dict):
+            raise self.changed("the API answer is not an object")
+        data = body.get("data")
+        records = list(unique(self.records(page, data))) if isinstance(data, dict) else []
+        if records:
+            yield from records
+            return
+        code = as_int(body.get("code"))
+        if not isinstance(data, dict) or code:
+            raise self.changed("no data object in the API answer (code %s: %s)" % (
+                body.get("code"), as_str(body.get("msg")) or _API_NAMES.get(code or 0, "no message")))
+        keys = (self.list_key,) if self.list_key else ("items", "notes")
+        if any(isinstance(data.get(k), list) for k in keys):
+            return  # an empty list: no result
+        raise self.changed("data.%s not found in the answer" % "/".join(keys))
+
+    def records(self, page: Page, data: dict) -> Iterator:
+        for item in as_list(data.get("items")):
+            if not isinstance(item, dict) or not isinstance(item.get("note_card"), dict):
+                continue
+            if item.get("model_type", "note") != "note":
+                continue  # hot_query / rec_query shelves
+            card, token = item["note_card"], pick(item, "xsec_token", as_str)
+            note_id = pick_first(item, "id", "note_card.note_id", coerce=as_str)
+            if _is_full_note(card):
+                post = _note_post(self, page, {"note_id": note_id, **card}, "api", token, self.source)
+            else:
+                post = _card_post(self, page, note_id, token, card, "api", self.source)
+            if post is not None:
+                yield post
+        for note in as_list(data.get("notes")):
+            if isinstance(note, dict):
+                post = _card_post(self, page, pick(note, "note_id", as_str), pick(note, "xsec_token", as_str), note,
+                                  "api", "pc_user")
+                if post is not None:
+                    yield post
+
+
+@register
+class XiaohongshuSearchApiParser(_ApiParser):
+    """POST /api/sns/web/v1/search/notes: the search page's result cards."""
     page_type = "search_api"
     url_pattern = _API_HOST + r"/api/sns/web/v1/search/notes"
-
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
-
-    def detect_block(self, page: Page) -> str | None:
-        return _api_block(page)
-
-    def parse(self, page: Page) -> Iterator:
-        items = _api_data(self, page).get("items")
-        if not isinstance(items, list):
-            raise self.changed("data.items not found in the search answer")
-        notes = [i for i in items if isinstance(i, dict) and isinstance(i.get("note_card"), dict)
-                 and i.get("model_type", "note") == "note"]
-        yield from unique(filter(None, (
-            _card_post(self, page, pick_first(i, "id", "note_card.note_id", coerce=as_str),
-                       pick(i, "xsec_token", as_str), i["note_card"], "api", "pc_search") for i in notes)))
+    list_key = "items"
+    source = "pc_search"
 
 
 @register
-class XiaohongshuUserPostedApiParser(Parser):
+class XiaohongshuUserPostedApiParser(_ApiParser):
     """GET /api/sns/web/v1/user_posted: a profile's next note cards."""
-    platform = "xiaohongshu"
     page_type = "user_posted_api"
     url_pattern = _API_HOST + r"/api/sns/web/v1/user_posted"
+    list_key = "notes"
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
 
-    def detect_block(self, page: Page) -> str | None:
-        return _api_block(page)
+@register
+class XiaohongshuFeedApiParser(_ApiParser):
+    """POST /api/sns/web/v1/feed (one note opened from a list: ``items[].note_card`` with its whole
+    text, time, tags and location), /homefeed (cards) and any other answer of the same shape."""
+    page_type = "feed_api"
+    url_pattern = _API_HOST + r"/api/sns/web/v\d+/"
 
-    def parse(self, page: Page) -> Iterator:
-        notes = _api_data(self, page).get("notes")
-        if not isinstance(notes, list):
-            raise self.changed("data.notes not found in the user_posted answer")
-        yield from unique(filter(None, (
-            _card_post(self, page, pick(n, "note_id", as_str), pick(n, "xsec_token", as_str), n, "api", "pc_user")
-            for n in notes if isinstance(n, dict))))
+    def sniff(self, page: Page) -> bool:
+        text = page.text
+        return page.is_json and '"data"' in text and (
+            '"note_card"' in text or ('"notes"' in text and '"display_title"' in text and '"note_id"' in text))

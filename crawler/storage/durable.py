@@ -37,3 +37,16 @@ def write_durably(target: Path, data: bytes | None = None, source: Path | None =
         Path(tmp).unlink(missing_ok=True)
         raise
     fsync_dir(target.parent)
+
+
+def file_digests(path: Path) -> tuple[int, str, str]:
+    """Size, MD5 (hex) and SHA-256 (hex) of a file, in one read."""
+    import hashlib
+
+    size, md5, sha = 0, hashlib.md5(), hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            size += len(block)
+            md5.update(block)
+            sha.update(block)
+    return size, md5.hexdigest(), sha.hexdigest()

@@ -7,10 +7,13 @@ AWS_PROFILE, role credentials). For S3-compatible servers: path-style addressing
 operation requires them (newer boto3 sends CRC checksums by default, which some servers refuse;
 AWS_REQUEST_CHECKSUM_CALCULATION / AWS_RESPONSE_CHECKSUM_VALIDATION override).
 
-Retries, two layers: botocore's own ("standard" mode, a few quick attempts inside each call),
-and around each whole operation tenacity (exponential backoff with full jitter, bounded by
-``STORE_RETRY_ATTEMPTS`` and ``STORE_RETRY_SECONDS``) on throttling, 5xx, timeouts and
-connection errors, never on 403 / bad credentials / a missing bucket. Uploads send Content-MD5
+Bounds: every request has a connect timeout (``STORE_CONNECT_TIMEOUT``) and a read timeout
+(``STORE_READ_TIMEOUT``); botocore makes one attempt, and tenacity retries each whole operation
+(exponential backoff with full jitter, bounded by ``STORE_RETRY_ATTEMPTS`` and ``STORE_RETRY_SECONDS``,
+and by a shared deadline, ``set_deadline``) on throttling, 5xx, timeouts and connection errors, never on
+403 / bad credentials / a missing bucket. A circuit breaker: after ``STORE_BREAKER_TIMEOUTS`` timeouts in
+a row (an endpoint that accepts connections but never answers), every later operation of this run fails
+at once instead of paying the timeout per object. Uploads send Content-MD5
 (the server refuses a corrupted body) and are then confirmed with a HEAD (size, and the ETag or the
 ``sha256`` metadata); files above ``multipart_threshold`` go through boto3's transfer manager.
 """
@@ -19,7 +22,6 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import time
 from pathlib import Path
 
 import boto3
@@ -27,6 +29,8 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
     ClientError,
     EndpointConnectionError,
     HTTPClientError,
@@ -44,10 +48,12 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from crawler.storage import (
+from crawler.storage.base import Breaker, Deadline
+from crawler.storage.errors import (
     StoreAuthError,
     StoreBucketMissing,
     StoreError,
+    StoreTimeout,
     StoreUnreachable,
 )
 
@@ -73,8 +79,15 @@ def _status(exc: ClientError) -> int:
     return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
 
 
+def is_timeout(exc: BaseException) -> bool:
+    return isinstance(exc, (ReadTimeoutError, ConnectTimeoutError, TimeoutError))
+
+
 def retryable(exc: BaseException) -> bool:
-    """Throttling, 5xx, timeouts, connection errors and checksum mismatches; never 403 or a missing bucket."""
+    """Throttling, 5xx, timeouts, connection errors and checksum mismatches; never 403 or a missing bucket,
+    never once the breaker is open or the deadline passed (StoreTimeout)."""
+    if isinstance(exc, StoreTimeout):
+        return False
     if isinstance(exc, ChecksumMismatch):
         return True
     if isinstance(exc, ClientError):
@@ -93,6 +106,8 @@ def describe(exc: BaseException, store: "S3Store") -> StoreError:
     if isinstance(exc, StoreError):
         return exc
     endpoint = store.endpoint
+    if is_timeout(exc):
+        return StoreTimeout("store %s: the endpoint %s did not answer in time (%s)" % (store.uri, endpoint, exc))
     if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
         return StoreAuthError("store %s: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
                               "AWS_PROFILE or a role)" % store.uri)
@@ -115,16 +130,19 @@ class S3Store:
     remote = True
 
     def __init__(self, bucket: str, prefix: str = "", retry_attempts: int = 6, retry_seconds: float = 60.0,
-                 connect_timeout: float = 5.0, multipart_threshold: int = 64 * 1024 * 1024):
+                 connect_timeout: float = 5.0, read_timeout: float = 20.0, breaker_timeouts: int = 3,
+                 multipart_threshold: int = 64 * 1024 * 1024):
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.retry_attempts = max(1, int(retry_attempts))
         self.retry_seconds = float(retry_seconds)
-        self.deadline: float | None = None  # a shared end time (a crawl's final drain), on top of the bounds
+        self.connect_timeout, self.read_timeout = float(connect_timeout), float(read_timeout)
+        self.deadline = Deadline()  # a shared end time (a crawl's final upload, a command), on top of the bounds
+        self.breaker = Breaker(breaker_timeouts)
         config = Config(
             s3={"addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path")},
-            retries={"mode": "standard", "max_attempts": 3},
-            connect_timeout=connect_timeout, read_timeout=60, max_pool_connections=16,
+            retries={"mode": "standard", "total_max_attempts": 1},  # retried by tenacity, under the deadline
+            connect_timeout=connect_timeout, read_timeout=read_timeout, max_pool_connections=16,
             signature_version="s3v4",
             request_checksum_calculation=os.environ.get("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"),
             response_checksum_validation=os.environ.get("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"),
@@ -133,8 +151,8 @@ class S3Store:
         self.client = self._session.client("s3", config=config)
         # the fail-fast probe: one quick attempt, a short timeout
         self._probe_client = self._session.client("s3", config=config.merge(Config(
-            retries={"mode": "standard", "max_attempts": 1}, connect_timeout=min(connect_timeout, 3.0),
-            read_timeout=10)))
+            retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=min(connect_timeout, 3.0),
+            read_timeout=min(read_timeout, 10.0))))
         self.transfer = TransferConfig(multipart_threshold=multipart_threshold, multipart_chunksize=16 * 1024 * 1024,
                                        max_concurrency=4)
 
@@ -152,11 +170,34 @@ class S3Store:
     def _key(self, key: str) -> str:
         return "%s/%s" % (self.prefix, key) if self.prefix else key
 
-    # ---- retries ----
+    # ---- bounds ----
+    def set_deadline(self, seconds: float | None) -> None:
+        self.deadline = Deadline(seconds)
+
+    def recover(self) -> list[str]:
+        return []  # parts are written in place; the manifest alone commits
+
     def _stop(self, state: RetryCallState) -> bool:
         if stop_after_attempt(self.retry_attempts)(state) or stop_after_delay(self.retry_seconds)(state):
             return True
-        return self.deadline is not None and time.monotonic() >= self.deadline
+        return self.deadline.passed()
+
+    def _attempt(self, fn, *args, **kwargs):
+        """One attempt, unless the breaker is open or the deadline passed; timeouts feed the breaker."""
+        if self.breaker.open:
+            raise StoreTimeout("store %s: the endpoint %s timed out %d times in a row; not tried again in this run"
+                               % (self.uri, self.endpoint, self.breaker.limit))
+        if self.deadline.passed():
+            raise StoreTimeout("store %s: no answer from %s within the deadline (STORE_RETRY_SECONDS=%g)"
+                               % (self.uri, self.endpoint, self.retry_seconds))
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as exc:
+            if is_timeout(exc) or is_timeout(exc.__context__ or exc):
+                self.breaker.timed_out()
+            raise
+        self.breaker.succeeded()
+        return result
 
     def _retrying(self) -> Retrying:
         def log(state: RetryCallState) -> None:
@@ -169,7 +210,7 @@ class S3Store:
     def call(self, fn, *args, **kwargs):
         """``fn`` under tenacity; a final failure becomes a StoreError naming the cause."""
         try:
-            return self._retrying()(fn, *args, **kwargs)
+            return self._retrying()(self._attempt, fn, *args, **kwargs)
         except StoreError:
             raise
         except (ClientError, BotoCoreError, OSError) as exc:
@@ -178,6 +219,9 @@ class S3Store:
     # ---- operations ----
     def check(self) -> None:
         """Before the crawl: endpoint, credentials and bucket, in one quick request."""
+        if self.breaker.open:
+            raise StoreTimeout("store %s: the endpoint %s timed out %d times in a row" % (
+                self.uri, self.endpoint, self.breaker.limit))
         try:
             self._probe_client.list_objects_v2(Bucket=self.bucket, Prefix=self._key(""), MaxKeys=1)
         except (ClientError, BotoCoreError, OSError) as exc:
@@ -214,6 +258,16 @@ class S3Store:
     def put_file(self, key: str, source: Path, size: int, md5_hex: str, sha256_hex: str) -> None:
         """Upload a spooled file and confirm it (size and checksum); retried as a whole."""
         self.call(self._put_file, key, Path(source), size, md5_hex, sha256_hex)
+
+    def stage_file(self, crawl_id: str, key: str, source: Path, size: int, md5_hex: str, sha256_hex: str) -> None:
+        """A part is written in place: invisible to readers, who go by the manifests, until the commit."""
+        self.put_file(key, source, size, md5_hex, sha256_hex)
+
+    def commit(self, crawl_id: str, manifest_key: str, manifest: Path, parts: list[dict]) -> None:
+        from crawler.storage.durable import file_digests
+
+        size, md5_hex, sha_hex = file_digests(manifest)
+        self.put_file(manifest_key, manifest, size, md5_hex, sha_hex)
 
     def _put_file(self, key: str, source: Path, size: int, md5_hex: str, sha256_hex: str) -> None:
         if size < self.transfer.multipart_threshold:

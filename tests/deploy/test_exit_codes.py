@@ -99,3 +99,12 @@ def test_a_shard_without_targets_is_done(har, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     manifest, = manifests_in(tmp_path / "store")
     assert manifest["records"] == 0 and manifest["run_id"] == "r1" and manifest["shard"] == {"index": idle, "count": 3}
+
+
+def test_4_the_spool_cannot_take_the_records(har, tmp_path):
+    """Back-pressure: a spool without the free space it must keep stops the crawl, one line naming it."""
+    proc = run(har, tmp_path, GOOD, settings={"SPOOL_DIR": tmp_path / "spool", "SPOOL_MIN_FREE_MB": 10**9})
+    assert proc.returncode == exitcodes.STORAGE == 4, proc.stderr[-2000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("crawl weibo: the spool %s/" % (tmp_path / "spool")) and "MiB free" in last, last
+    assert "0 records written" in last and "Scraper close failure" not in proc.stderr

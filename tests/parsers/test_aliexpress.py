@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.errors import PageChanged
+from crawler.errors import NoParser, PageChanged
 from crawler.extract import extract
 from tests.support import PAGES, fixture_records, one, page_from
 
@@ -76,14 +76,16 @@ def test_item_page_from_run_params():
 
 def test_search_page_without_cards_or_state_is_a_layout_change(tmp_path):
     page = tmp_path / "empty.html"
-    page.write_text("<html><head><title>AliExpress</title></head><body><div id='root'></div></body></html>")
+    page.write_text("<html><head><title>AliExpress</title><link rel='canonical' href='https://www.aliexpress.com/w/"
+                    "wholesale-sneakers.html'></head><body><div id='root'></div></body></html>")
     with pytest.raises(PageChanged, match="no product"):
         extract(page_from(page, COM_URL))
 
 
 def test_item_page_without_state_or_title_is_a_layout_change(tmp_path):
     page = tmp_path / "item.html"
-    page.write_text("<html><body><div id='root'></div></body></html>")
+    page.write_text("<html><head><script src='https://assets.alicdn.com/g/ae-fe/pdp-pc/index.js'></script></head>"
+                    "<body><div id='root'></div></body></html>")
     with pytest.raises(PageChanged):
         extract(page_from(page, "https://www.aliexpress.com/item/1005006000000011.html"))
 
@@ -96,3 +98,76 @@ def test_state_with_wrong_types_keeps_nulls(tmp_path):
     page.write_text(html, encoding="utf-8")
     first = one(extract(page_from(page, COM_URL)), "listing", "1005006000000011")
     assert first.price is None and first.rating is None
+
+
+def test_item_components_under_init_data_in_the_page_locale():
+    url = "https://es.aliexpress.com/item/1005008200000301.html"
+    item = one(fixture_records("aliexpress", "item_init_data_components.html", url), "listing", "1005008200000301")
+    assert item.extractor == "hydration" and item.partial is False
+    assert item.url == "https://es.aliexpress.com/item/1005008200000301.html"
+    assert item.title == "Mochila Impermeable  Senderismo 30L"  # double space kept
+    assert (item.price.amount, item.price.currency) == ("18.45", "EUR")
+    assert item.original_price.amount == "36.9"
+    assert item.seller.id == "1103000301" and item.seller.name == "Montaña Viva Store"
+    assert item.seller.url == "https://www.aliexpress.com/store/1103000301"
+    assert item.sold_count == 1000  # "1.000+" in es_ES
+    assert item.rating == 4.6 and item.review_count == 208
+    assert item.availability == "out_of_stock"
+    assert item.images == ["https://ae01.alicdn.com/kf/M301a.jpg", "https://ae01.alicdn.com/kf/M301b.jpg"]
+
+
+def test_mtop_pdp_answer_is_read_by_content_whatever_its_ret():
+    url = "https://acs.aliexpress.com/h5/mtop.aliexpress.pdp.pc.query/1.0/?api=mtop.aliexpress.pdp.pc.query"
+    item = one(fixture_records("aliexpress", "mtop_pdp_pc_query.json", url), "listing", "1005008200000302")
+    assert item.platform == "aliexpress" and item.extractor == "api"
+    assert item.url == "https://www.aliexpress.com/item/1005008200000302.html"  # not the API host
+    assert (item.price.amount, item.price.currency) == ("45.1", "USD")
+    assert item.original_price.amount == "90.2"
+    assert item.seller.id == "1103000302" and item.seller.name == "Bright Screen Store"
+    assert item.sold_count is None and item.availability == "in_stock"
+    # the same answer saved without its URL
+    assert extract(page_from(PAGES / "aliexpress" / "mtop_pdp_pc_query.json", ""))[0].id == "1005008200000302"
+
+
+def test_shopify_page_under_an_aliexpress_url_is_not_aliexpress():
+    records = extract(page_from(PAGES / "shopify" / "product_page.html", "https://www.aliexpress.com/item/1005006000000011.html"))
+    assert records and {r.platform for r in records} == {"shopify"}
+    assert "1005006000000011" not in {r.id for r in records}
+
+
+def test_search_page_under_an_item_url_gives_the_list_not_the_item():
+    url = "https://www.aliexpress.com/item/1005006999999999.html"
+    records = extract(page_from(PAGES / "aliexpress" / "search_com_init_data.html", url))
+    assert [r.id for r in records] == ["1005006000000011", "1005006000000022"]
+    assert records[0].url == "https://www.aliexpress.com/item/1005006000000011.html"
+    assert "1005006999999999" not in {r.id for r in records}
+
+
+def test_item_state_of_another_item_than_the_url_keeps_the_state_id():
+    url = "https://www.aliexpress.com/item/1005006999999999.html"
+    item = extract(page_from(PAGES / "aliexpress" / "item_runparams.html", url))[0]
+    assert item.id == "1005006000000011" and item.url == "https://www.aliexpress.com/item/1005006000000011.html"
+
+
+def test_open_graph_only_when_it_names_the_item(tmp_path):
+    head = ("<html><head><meta property='og:title' content='Lamp - AliExpress'>"
+            "<meta property='og:image' content='https://ae01.alicdn.com/kf/L1.jpg'>%s"
+            "<script src='https://assets.alicdn.com/g/ae-fe/pdp-pc/index.js'></script></head><body></body></html>")
+    url = "https://www.aliexpress.com/item/1005006000000077.html"
+    named = tmp_path / "named.html"
+    named.write_text(head % "<meta property='og:url' content='https://www.aliexpress.com/item/1005006000000077.html'>")
+    item = extract(page_from(named, url))[0]
+    assert item.id == "1005006000000077" and item.extractor == "meta" and item.partial is True
+    assert item.title == "Lamp - AliExpress" and item.price is None
+    unnamed = tmp_path / "unnamed.html"
+    unnamed.write_text(head % "")
+    with pytest.raises(PageChanged):  # a title alone under an item URL is not that item
+        extract(page_from(unnamed, url))
+
+
+def test_page_with_no_aliexpress_content_is_not_read(tmp_path):
+    page = tmp_path / "other.html"
+    page.write_text("<html><head><title>Best AliExpress finds</title></head><body>"
+                    "<a href='https://www.aliexpress.com/item/1005006000000011.html'>deal</a></body></html>")
+    with pytest.raises(NoParser):
+        extract(page_from(page, "https://www.aliexpress.com/item/1005006000000011.html"))

@@ -138,10 +138,62 @@ def test_product_locale_follows_the_host():
     assert rec.seller is None and rec.brand is None and rec.images == [] and rec.availability is None
 
 
-def test_product_asin_from_url_when_the_page_has_no_input():
-    html = '<html><body><span id="productTitle">Lamp</span></body></html>'
-    rec = one(extract(_page(html, "https://www.amazon.com.mx/Lampara/dp/B0FAKEMX04/ref=x")), "listing", "B0FAKEMX04")
+def test_product_asin_from_the_page_not_only_the_url():
+    url = "https://www.amazon.com.mx/Lampara/dp/B0FAKEMX04/ref=x"
+    # the URL's ASIN is used only when the page names it too (here the buy box's data-asin)
+    html = '<html><body><span id="productTitle">Lamp</span><div data-asin="B0FAKEMX04"></div></body></html>'
+    rec = one(extract(_page(html, url)), "listing", "B0FAKEMX04")
     assert rec.price is None and rec.rating is None and rec.review_count is None
+    # a page that names no ASIN at all is not built from the URL
+    with pytest.raises(PageChanged, match="no ASIN on the page"):
+        extract(_page('<html><body><span id="productTitle">Lamp</span></body></html>', url))
+    # the canonical link names the product when the URL is another one's
+    html = ('<html><head><link rel="canonical" href="https://www.amazon.com.mx/Lampara/dp/B0FAKEMX05"></head>'
+            '<body><span id="productTitle">Lamp</span></body></html>')
+    assert [r.id for r in extract(_page(html, url))] == ["B0FAKEMX05"]
+
+
+# ---- buy box offers and locales ----
+
+def test_used_only_buy_box_gives_the_used_price_not_the_per_unit_one():
+    url = "https://www.amazon.in/dp/B0FAKEIN06"
+    rec = one(fixture_records("amazon", "product_in_used_only_B0FAKEIN06.html", url), "listing", "B0FAKEIN06")
+    assert rec.price.model_dump() == {"amount": "123450", "currency": "INR"}  # "₹1,23,450.00", not "₹61,725.00 / lens"
+    assert rec.condition == "used"
+    assert rec.original_price is None
+    assert rec.review_count == 104512  # "1,04,512 ratings" (lakh grouping)
+    assert rec.rating == 3.8 and rec.brand == "Lumiflex"
+    assert rec.url == "https://www.amazon.in/Retro-Film-Camera-35mm-Black/dp/B0FAKEIN06"
+
+
+def test_old_used_only_box_in_the_german_locale():
+    url = "https://www.amazon.de/Schreibtischlampe-Messing/dp/B0FAKEDE07"
+    rec = one(fixture_records("amazon", "product_de_old_used_only_B0FAKEDE07.html", url), "listing", "B0FAKEDE07")
+    assert rec.price.model_dump() == {"amount": "1234.56", "currency": "EUR"}  # "1.234,56 €"; not "617,28 € / Stück"
+    assert rec.condition == "used"
+    assert rec.title == "Schreibtischlampe Messing, Vintage" and rec.brand == "Lichtwerk"
+
+
+def test_new_offer_wins_over_a_used_row_in_the_dom():
+    html = _fixture_text("product_in_used_only_B0FAKEIN06.html").replace(
+        '<div id="usedAccordionRow"',
+        '<div id="newAccordionRow_0"><div data-csa-c-buying-option-type="NEW"><span class="a-price priceToPay">'
+        '<span class="a-offscreen">₹1,49,999.00</span></span></div></div><div id="usedAccordionRow"')
+    rec = one(extract(_page(html, "https://www.amazon.in/dp/B0FAKEIN06")), "listing", "B0FAKEIN06")
+    assert rec.price.model_dump() == {"amount": "149999", "currency": "INR"} and rec.condition == "new"
+
+
+def test_search_page_under_a_product_url_is_read_as_a_search():
+    url = "https://www.amazon.de/Nordlicht-Funk-Kopfhoerer-NK-500/dp/B0FAKEDE01"
+    records = fixture_records("amazon", "search_de_kopfhoerer.html", url)
+    # the cards, never a product B0FAKEDE01 with the first card's title and price
+    assert [r.id for r in records] == ["B0FAKE0001", "B0FAKE0002", "B0FAKE0003", "B0FAKE0004"]
+    assert all(r.id != "B0FAKEDE01" for r in records)
+    page = _page(_fixture_text("search_de_kopfhoerer.html"), url)
+    from crawler.parsers.amazon import AmazonProductParser
+
+    with pytest.raises(PageChanged, match="search result page"):
+        list(AmazonProductParser().parse(page))
 
 
 def test_product_without_title_is_a_changed_page():

@@ -269,7 +269,7 @@ def test_api_error_status_is_a_changed_answer(name):
 
 @pytest.mark.parametrize("name,data,match", [
     ("api_aweme_detail.json", {"status_code": 0}, "aweme_detail"),
-    ("api_aweme_detail.json", {"status_code": 0, "aweme_detail": {"aweme_id": "1"}}, "not an aweme"),
+    ("api_aweme_detail.json", {"status_code": 0, "aweme_detail": {"aweme_id": "1"}}, "no aweme_detail aweme"),
     ("api_search_single.json", {"status_code": 0, "data": None}, "data"),
     ("api_aweme_post.json", {"status_code": 0}, "aweme_list"),
     ("api_user_profile.json", {"status_code": 0, "user": {"nickname": "x"}}, "sec_uid"),
@@ -290,3 +290,50 @@ def test_web_video_shell_defers_to_the_xhr():
                 body=(PAGES / "douyin" / "web_video_shell.html").read_bytes())
     with pytest.raises(PageChanged, match="aweme null"):
         extract(page)
+
+
+# ---- API answers read by content and whatever their status (issue 10) ----
+
+def _fixture_json(name: str):
+    return json.loads((PAGES / "douyin" / name).read_text(encoding="utf-8"))
+
+
+def test_iesdouyin_iteminfo_api_item_list():
+    records = fixture_records("douyin", "iesdouyin_iteminfo.json", _URLS["iesdouyin_iteminfo.json"])
+    assert [(r.kind, r.id) for r in records] == [("post", "7610000000000000401"),
+                                                 ("account", "MS4wLjABAAAAsynthDouyin401")]
+    post = records[0]
+    assert post.extractor == "api" and post.text == "开箱新款跑鞋 #跑鞋" and post.hashtags == ["跑鞋"]
+    assert post.duration_s == 15.2 and post.created_at == "2026-02-13T16:26:40Z"
+    assert (post.metrics.views, post.metrics.likes, post.metrics.saves) == (None, 523, 66)  # play_count 0: hidden
+    assert post.author.handle == "88000401"  # unique_id "": the short_id
+
+
+@pytest.mark.parametrize("name", ["api_aweme_detail.json", "api_search_single.json", "api_aweme_post.json",
+                                  "iesdouyin_iteminfo.json"])
+def test_non_zero_status_with_data_is_read(name):
+    data = _fixture_json(name)
+    expected = [(r.kind, r.id) for r in extract(_api_page(name, data))]
+    data["status_code"], data["status_msg"] = 2483, "请求异常"
+    assert [(r.kind, r.id) for r in extract(_api_page(name, data))] == expected and expected
+
+
+def test_status_without_data_is_explained():
+    with pytest.raises(PageChanged, match="status_code 2483"):
+        extract(_api_page("iesdouyin_iteminfo.json", {"status_code": 2483, "status_msg": "请求异常"}))
+
+
+def test_api_answers_are_recognised_by_content_on_any_host():
+    for name in ("api_aweme_detail.json", "api_aweme_post.json", "api_user_profile.json", "iesdouyin_iteminfo.json"):
+        with_url = [(r.kind, r.id) for r in extract(_api_page(name, _fixture_json(name)))]
+        for url in ("", "https://aweme.snssdk.com/aweme/v1/aweme/detail/?aweme_id=1", "https://proxy.example/x.json"):
+            records = extract(_api_page(name, _fixture_json(name), url or " "))
+            assert {r.platform for r in records} == {"douyin"}
+            assert {(r.kind, r.id) for r in records} >= {pair for pair in with_url if pair[0] == "post"} or \
+                name == "api_user_profile.json"
+
+
+def test_web_video_url_naming_another_post_gives_the_page_post():
+    records = extract(_web_page(_render(), "https://www.douyin.com/video/7999999999999999999"))
+    posts = [r.id for r in records if r.kind == "post"]
+    assert posts == ["7600000000000000033"]

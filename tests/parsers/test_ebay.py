@@ -2,7 +2,7 @@ import pytest
 
 from crawler.errors import PageChanged
 from crawler.extract import extract
-from tests.support import PAGES, by_kind, fixture_records, one, page_from
+from tests.support import PAGES, by_kind, fixture_records, one, page_from, write_page
 
 SOLD_URL = "https://www.ebay.com/sch/i.html?_nkw=retro+sneakers&LH_Sold=1&LH_Complete=1"
 SELLER_URL = "https://www.ebay.co.uk/sch/i.html?_ssn=kicks*vault&_ipg=60"
@@ -107,11 +107,104 @@ def test_card_without_price_or_seller_keeps_nulls(tmp_path):
     assert first.original_price.amount == "1400"
 
 
-def test_item_page_without_jsonld_is_a_layout_change(tmp_path):
+def test_item_page_without_title_or_product_is_a_layout_change(tmp_path):
     page = tmp_path / "item.html"
     page.write_text("<html><head><title>x | eBay</title></head><body><h1>Item</h1></body></html>")
-    with pytest.raises(PageChanged, match="JSON-LD Product"):
+    with pytest.raises(PageChanged, match="no item title"):
         extract(page_from(page, ITEM_URL))
+
+
+# ---- item page layouts ----
+
+EVO_URL = "https://www.ebay.com/itm/306612345001"
+
+
+def test_item_2025_evo_layout_in_the_listing_currency():
+    item = one(fixture_records("ebay", "item_evo_2025_eur_seller.html", EVO_URL), "listing", "306612345001")
+    assert item.extractor == "jsonld"
+    # the title span only: not the trailing "<span>-</span>" of the h1
+    assert item.title == "Vintage Brass Telescope 1890  Restored"
+    # the listing's own currency, not the "Approximately US $" conversion nor the JSON-LD's USD offer
+    assert item.price.model_dump() == {"amount": "1250", "currency": "EUR"}
+    assert item.shipping.model_dump() == {"amount": "41.5", "currency": "EUR"}
+    assert item.condition == "used" and item.availability == "in_stock"
+    assert item.location == "Lyon, France"
+    assert item.category == "Antiques > Maritime"
+    assert item.images == ["https://i.ebayimg.com/images/g/EVO1/s-l1600.jpg"]
+
+
+def test_item_seller_name_without_its_feedback_count():
+    item = one(fixture_records("ebay", "item_evo_2025_eur_seller.html", EVO_URL), "listing", "306612345001")
+    # the card prints "antik_haendler77" immediately followed by "(482)" in another element
+    assert item.seller.model_dump() == {"id": None, "handle": "antik_haendler77", "name": "antik_haendler77",
+                                        "url": "https://www.ebay.com/usr/antik_haendler77"}
+
+
+def test_item_sold_count_of_recommendation_cards_is_not_the_items():
+    item = one(fixture_records("ebay", "item_evo_2025_eur_seller.html", EVO_URL), "listing", "306612345001")
+    assert item.sold_count is None  # "740 sold" / "1,204 sold" belong to other listings
+
+
+def test_seller_handle_from_the_member_link_when_the_name_is_not_there(tmp_path):
+    html = (PAGES / "ebay" / "item_evo_2025_eur_seller.html").read_text(encoding="utf-8")
+    html = html.replace('<span class="ux-textspans ux-textspans--BOLD">antik_haendler77</span>', "")
+    rec = one(extract(page_from(write_page(tmp_path, html), EVO_URL)), "listing", "306612345001")
+    assert rec.seller.handle == "antik_haendler77"  # /sch/<handle>/m.html
+
+
+def test_item_2022_2024_layout_list_price_and_sold_count():
+    url = "https://www.ebay.co.uk/itm/306612345002?hash=item4763&var=0"
+    item = one(fixture_records("ebay", "item_2023_list_price.html", url), "listing", "306612345002")
+    assert item.url == "https://www.ebay.co.uk/itm/306612345002"
+    assert item.price.model_dump() == {"amount": "24.99", "currency": "GBP"}
+    assert item.original_price.model_dump() == {"amount": "39.99", "currency": "GBP"}  # struck "List price"
+    assert item.shipping.model_dump() == {"amount": "0", "currency": "GBP"}  # "Free Standard Delivery"
+    assert item.sold_count == 1318  # "1,318 sold" of the item's own quantity block
+    assert item.condition == "new" and item.brand == "Glowfield"
+    # the seller's user id (title attribute), not the store name the link shows, nor "(12,400)"
+    assert item.seller.handle == "glowfield_uk"
+
+
+def test_item_2020_layout_from_microdata_and_dom():
+    url = "https://www.ebay.com/itm/Oak-Rocking-Chair-Handmade-Natural-/306612345003"
+    item = one(fixture_records("ebay", "item_2020_microdata.html", url), "listing", "306612345003")
+    assert item.extractor == "microdata"
+    assert item.url == "https://www.ebay.com/itm/306612345003"
+    assert item.title == "Oak Rocking Chair Handmade  Natural"  # no hidden "Details about"
+    assert item.price.model_dump() == {"amount": "189.5", "currency": "USD"}  # #prcIsum content
+    assert item.original_price.model_dump() == {"amount": "240", "currency": "USD"}  # #orgPrc
+    assert item.shipping.model_dump() == {"amount": "0", "currency": "USD"}  # FREE
+    assert item.sold_count == 41  # not the "512 sold" of a related item
+    assert item.condition == "used" and item.availability == "in_stock"
+    assert item.seller.handle == "blueridge.wood"  # #mbgLink, without "(2210)"
+    assert item.location == "Asheville, North Carolina, United States"
+    assert item.brand == "Blue Ridge Woodworks"
+    assert item.category == "Home & Garden > Chairs"  # category links only, not the catalogue "See more ..."
+    assert item.images == ["https://i.ebayimg.com/images/g/OAK3/s-l300.jpg"]
+
+
+def test_item_id_comes_from_the_page_not_only_the_url(tmp_path):
+    # the page is another item than the URL says: its canonical link and item number name it
+    records = extract(page_from(PAGES / "ebay" / "item_evo_2025_eur_seller.html", "https://www.ebay.com/itm/306600000999"))
+    assert [r.id for r in records] == ["306612345001"]
+    bare = "<html><body><h1 class='x-item-title__mainTitle'><span class='ux-textspans--BOLD'>Lamp</span></h1></body></html>"
+    with pytest.raises(PageChanged, match="no item id on the page"):
+        extract(page_from(write_page(tmp_path, bare), ITEM_URL))
+
+
+def test_saved_item_pages_without_url_are_sniffed():
+    from crawler.page import Page
+    from crawler.registry import choose
+
+    for name, item_id in (("item_evo_2025_eur_seller.html", "306612345001"), ("item_2020_microdata.html", "306612345003")):
+        page = Page(url="", body=(PAGES / "ebay" / name).read_bytes())
+        assert choose(page).name == "ebay/item"
+        assert [r.id for r in extract(page)] == [item_id]
+
+
+def test_search_page_under_an_item_url_is_read_as_a_search():
+    records = fixture_records("ebay", "search_sold_scard.html", "https://www.ebay.com/itm/395512345678")
+    assert [r.id for r in records] == ["305500000001", "305500000002", "305500000003"]
 
 
 @pytest.mark.parametrize("text,expected", [

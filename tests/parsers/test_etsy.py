@@ -57,10 +57,39 @@ def test_listing_urls_with_and_without_language():
     assert choose(_page(html, "")).name == "etsy/listing"  # og:url says Etsy
 
 
-def test_missing_json_ld_is_page_changed():
+def test_missing_json_ld_leaves_a_partial_open_graph_record_without_the_shop_price():
     html = re.sub(r'<script type="application/ld\+json">.*?</script>', "", _html(), flags=re.S)
+    rec = one(extract(_page(html)), "listing", "4012345678")
+    assert rec.extractor == "meta" and rec.partial is True
+    assert rec.title == "Anillo de plata con luna grabada - Etsy España"  # og:title as written
+    assert rec.url == "https://www.etsy.com/es/listing/4012345678/anillo-de-plata-con-luna-grabada"
+    assert rec.price is None  # product:price:amount 35.00 USD is the shop's base price
+    html = re.sub(r'<meta property="og:[^>]*>', "", html)
     with pytest.raises(PageChanged):
         extract(_page(html))
+
+
+def test_search_page_under_a_listing_url_is_not_that_listing():
+    records = extract(_page(_search_html(), "https://www.etsy.com/listing/4099999999/otro-anillo"))
+    assert [r.id for r in records] == ["4012345678", "4012345999"]  # the list, with its own ids and urls
+    assert records[0].url == "https://www.etsy.com/es/listing/4012345678/anillo-de-plata-con-luna-grabada"
+
+
+def test_listing_data_of_another_listing_keeps_its_own_id():
+    rec = extract(_page(_html(), "https://www.etsy.com/listing/4099999999/otro-anillo"))[0]
+    assert rec.id == "4012345678" and rec.url == "https://www.etsy.com/listing/4012345678/anillo-de-plata-con-luna-grabada"
+
+
+def test_microdata_listing():
+    html = ('<html lang="en-US"><head><link rel="canonical" href="https://www.etsy.com/listing/4012345111/mug">'
+            '<link rel="preconnect" href="https://i.etsystatic.com"></head><body>'
+            '<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Moon Mug</h1>'
+            '<meta itemprop="sku" content="4012345111">'
+            '<div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="22.40">'
+            '<meta itemprop="priceCurrency" content="GBP"></div></div></body></html>')
+    rec = one(extract(_page(html, "https://www.etsy.com/listing/4012345111/mug")), "listing", "4012345111")
+    assert rec.extractor == "microdata" and rec.title == "Moon Mug"
+    assert rec.price.model_dump() == {"amount": "22.4", "currency": "GBP"}
 
 
 def test_a_non_etsy_page_on_an_etsy_url_is_not_read():

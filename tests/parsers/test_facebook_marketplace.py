@@ -5,6 +5,7 @@ import pytest
 from crawler.errors import BlockedPage, PageChanged
 from crawler.extract import extract
 from crawler.page import Page
+from crawler.parsers.facebook_marketplace import FacebookMarketplaceItemParser
 from crawler.registry import choose
 from tests.support import PAGES, fixture_records, one
 
@@ -95,7 +96,10 @@ def test_item_page_without_its_listing_is_a_changed_page():
     html = "<html><body>%s</body></html>" % _sjs(
         {"data": {"listing": {"__typename": "GroupCommerceProductItem", "id": "999", "marketplace_listing_title": "x"}}})
     with pytest.raises(PageChanged, match="5200000000000007"):
-        extract(_page(html, ITEM_URL))
+        list(FacebookMarketplaceItemParser().parse(_page(html, ITEM_URL)))
+    # what the page does hold is read as itself: never as the URL's item
+    records = extract(_page(html, ITEM_URL))
+    assert [(r.id, r.title) for r in records] == [("999", "x")]
 
 
 def test_broken_listing_fields_give_nulls_not_errors():
@@ -170,3 +174,40 @@ def test_followed_item_page_has_seller_and_description():
     chair = one(records, "listing", "4300000000000001")
     assert chair.seller.name == "Jordan Pike" and chair.condition == "used"
     assert chair.description == "Adjustable arms and lumbar support.\nPick up in Murray."
+
+
+def test_graphql_item_answer_gives_only_its_target():
+    records = fixture_records("facebook_marketplace", "graphql_item_pdp.json", GRAPHQL_URL)
+    assert [r.id for r in records] == ["5300000000000009"]  # the related listing is not emitted
+    mixer = records[0]
+    assert mixer.extractor == "api" and mixer.title == "Stand mixer 5 qt, tilt head"
+    assert (mixer.price.amount, mixer.price.currency) == ("120", "CAD")  # only formatted_price "CA$120"
+    assert mixer.description == "Works perfectly.\nBowl and whisk included."
+    assert mixer.seller.id == "100000000000077" and mixer.seller.name == "Alex Baker"
+    assert mixer.condition == "used" and mixer.location == "Toronto, ON" and mixer.availability == "in_stock"
+    assert choose(Page(url="", body=(PAGES / "facebook_marketplace" / "graphql_item_pdp.json").read_bytes())).name \
+        == "facebook_marketplace/graphql"
+
+
+def test_no_currency_anywhere_gives_no_price():
+    card = {"__typename": "GroupCommerceProductItem", "id": "71", "marketplace_listing_title": "lamp",
+            "listing_price": {"amount": "20.00", "formatted_amount": "20"}}
+    records = extract(_page("<html><body>%s</body></html>" % _sjs({"data": {"edges": [card]}})))
+    assert [(r.id, r.price) for r in records] == [("71", None)]  # an amount without a currency is not invented one
+
+
+def test_item_page_shows_its_own_target_when_the_url_names_another():
+    target = {"__typename": "GroupCommerceProductItem", "id": "5300000000000011", "marketplace_listing_title": "Desk",
+              "listing_price": {"amount": "60.00", "currency": "USD", "formatted_amount": "$60"}}
+    html = "<html><body>%s</body></html>" % _sjs(
+        {"data": {"viewer": {"marketplace_product_details_page": {"target": target}}}})
+    records = extract(_page(html, ITEM_URL))
+    assert [(r.id, r.title, r.price.amount) for r in records] == [("5300000000000011", "Desk", "60")]
+
+
+def test_relay_listing_in_a_plain_json_script_is_read():
+    card = {"__typename": "GroupCommerceProductItem", "id": "72", "marketplace_listing_title": "chair",
+            "listing_price": {"amount": 35, "formatted_amount": "$35"}}
+    html = '<html><body><script type="application/json">%s</script></body></html>' % json.dumps({"data": {"x": [card]}})
+    records = extract(_page(html, ""))
+    assert [(r.id, r.price.amount, r.price.currency) for r in records] == [("72", "35", "USD")]

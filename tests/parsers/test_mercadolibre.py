@@ -153,3 +153,41 @@ def test_urls_and_ids():
     search = _html("search_zapatillas_trail.html")
     assert choose(_page(search, "https://lista.mercadolivre.com.br/tenis")).name == "mercadolibre/search"
     assert choose(_page(search, "")).name == "mercadolibre/search"
+
+
+def test_search_page_under_an_item_url_gives_the_list_not_the_item():
+    html = (PAGES / "mercadolibre" / "search_zapatillas_trail.html").read_text(encoding="utf-8")
+    url = "https://articulo.mercadolibre.com.ar/MLA-1599999999-otra-cosa-_JM"
+    records = extract(_page(html, url))
+    ids = [r.id for r in records]
+    assert ids[:3] == ["MLA1500000001", "MLA1500000002", "MLA1500000003"]
+    assert "MLA1599999999" not in ids
+    trail = one(records, "listing", "MLA1500000003")
+    assert trail.url == "https://articulo.mercadolibre.com.ar/MLA-1500000003-zapatillas-trail-hombre-_JM"
+    assert trail.price.model_dump() == {"amount": "49999", "currency": "ARS"}
+
+
+def test_search_json_ld_alone_under_an_item_url_is_not_that_item():
+    html = _STATE.sub(r"\1{}\3", (PAGES / "mercadolibre" / "search_zapatillas_trail.html").read_text(encoding="utf-8"))
+    records = extract(_page(html, "https://articulo.mercadolibre.com.ar/MLA-1599999999-otra-cosa-_JM"))
+    assert records and "MLA1599999999" not in {r.id for r in records}
+
+
+def test_item_microdata_when_json_ld_is_missing():
+    html = ('<html lang="pt-BR"><head><link rel="canonical" href="https://produto.mercadolivre.com.br/MLB-4100000077-'
+            'garrafa-termica-_JM"><link rel="preconnect" href="https://http2.mlstatic.com"></head><body>'
+            '<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Garrafa Térmica 1L</h1>'
+            '<div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="129.9">'
+            '<meta itemprop="priceCurrency" content="BRL"><link itemprop="availability" href="https://schema.org/InStock">'
+            '</div></div></body></html>')
+    rec = one(extract(_page(html, "https://produto.mercadolivre.com.br/MLB-4100000077-garrafa-termica-_JM")),
+              "listing", "MLB4100000077")
+    assert rec.extractor == "microdata" and rec.title == "Garrafa Térmica 1L"
+    assert rec.price.model_dump() == {"amount": "129.9", "currency": "BRL"} and rec.availability == "in_stock"
+
+
+def test_item_page_under_a_search_url_is_read_as_the_item():
+    html = (PAGES / "mercadolibre" / "item_MLB4100000001.html").read_text(encoding="utf-8")
+    records = extract(_page(html, "https://lista.mercadolivre.com.br/tenis-corrida"))
+    assert [r.id for r in records] == ["MLB4100000001"]
+    assert records[0].extractor == "hydration"  # the item parser (state components), not a one-card search

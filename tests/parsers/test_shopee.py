@@ -192,3 +192,85 @@ def test_blocked_fixture_is_a_block():
     with pytest.raises(BlockedPage) as err:
         extract(_page(body, SEARCH_URL.replace("shopee.com.my", "shopee.co.id")))
     assert err.value.reason == "verification"
+
+
+def _urls() -> dict:
+    return json.loads((PAGES / "shopee" / "urls.json").read_text(encoding="utf-8"))
+
+
+def test_newer_item_data_cards_scaled_once():
+    name = "search_items_br_item_data.json"
+    records = fixture_records("shopee", name, _urls()[name])
+    assert [r.id for r in records] == ["26000000001", "26000000002"]
+    ad = records[0]
+    assert ad.title == "Capa Celular Redmi Note 13  Anti Impacto"
+    assert (ad.price.amount, ad.price.currency) == ("1299.9", "BRL")  # 129990000 / 100000
+    assert ad.original_price.amount == "1999.9"  # strikethrough_price
+    assert ad.sold_count == 2310 and ad.rating == pytest.approx(4.81) and ad.review_count == 655
+    assert ad.seller.name == "Loja Celular Centro" and ad.location == "São Paulo" and ad.brand == "Xiaomi"
+    assert ad.availability == "in_stock" and ad.signals.get("sponsored") is True
+    assert ad.images[1] == "https://down-br.img.susercontent.com/file/br-11134207-7r98o-cccc0002"
+
+
+def test_virtual_card_stands_for_its_real_item():
+    name = "search_items_br_item_data.json"
+    real = fixture_records("shopee", name, _urls()[name])[1]
+    assert real.id == "26000000002" and real.seller.id == "600000002"
+    assert real.url == "https://shopee.com.br/product/600000002/26000000002"
+    assert real.price.amount == "45.9" and real.original_price is None  # strikethrough 0: none
+    assert real.sold_count == 10000  # "10 mil+"
+    assert real.rating is None and real.review_count == 0 and real.availability == "out_of_stock"
+
+
+def test_centralize_item_cards_read_even_with_an_error_code():
+    name = "search_items_vn_centralize.json"
+    records = fixture_records("shopee", name, _urls()[name])
+    assert [r.id for r in records] == ["27000000001", "27000000002"]
+    first = records[0]
+    assert (first.price.amount, first.price.currency) == ("159000", "VND")
+    assert first.original_price.amount == "219000" and first.rating == pytest.approx(4.7)
+    assert first.title == "Tai nghe Bluetooth  không dây" and first.location == "Hà Nội"
+    assert records[1].seller.name is None and records[1].sold_count is None and records[1].images == []
+
+
+def test_unmodelled_endpoint_is_read_by_content():
+    name = "recommend_v2_units_sg.json"
+    records = fixture_records("shopee", name, _urls()[name])
+    assert [r.id for r in records] == ["28000000001", "28000000002"]  # the banner unit is not an item
+    assert records[0].price.amount == "12.5" and records[0].original_price.amount == "19.9"
+    assert records[0].review_count == 210 and records[0].sold_count == 3400
+    # without a URL the content is still recognised, but the country is unknown: no record invented
+    page = Page(url="", body=(PAGES / "shopee" / name).read_bytes())
+    assert choose(page).platform == "shopee"
+
+
+def test_shop_detail_is_an_account():
+    name = "get_shop_detail_br.json"
+    shop = one(fixture_records("shopee", name, _urls()[name]), "account", "600000001")
+    assert (shop.handle, shop.name, shop.followers, shop.following) == ("lojacelularcentro", "Loja Celular Centro", 8120, 14)
+    assert shop.posts_count == 312 and shop.verified is True and shop.bio.endswith("\nEnvio no mesmo dia.")
+
+
+def test_web_item_page_reads_its_json_ld_in_major_units():
+    name = "item_page_jsonld_br.html"
+    item = one(fixture_records("shopee", name, _urls()[name]), "listing", "26000000001")
+    assert item.platform == "shopee" and item.extractor == "jsonld"
+    assert (item.price.amount, item.price.currency) == ("1299.9", "BRL")  # not divided again
+    assert item.price_max.amount == "1499.9" and item.seller.id == "600000001"
+    assert item.rating == pytest.approx(4.81) and item.review_count == 655
+
+
+def test_login_wall_with_a_generic_title_is_a_block_not_records():
+    body = (PAGES / "shopee" / "login_wall_br.html").read_bytes()
+    for url in ("https://shopee.com.br/search?keyword=celular",
+                "https://shopee.com.br/Capa-Celular-i.600000001.26000000001"):
+        with pytest.raises(BlockedPage) as err:
+            extract(Page(url=url, body=body))
+        assert err.value.reason == "login_wall"
+
+
+def test_error_with_data_is_still_read():
+    data = _search_data()
+    data["error"] = 4
+    data["error_msg"] = "partial result"
+    assert [r.id for r in extract(_page(data))] == ["23000000001", "23000000002", "23000000003"]

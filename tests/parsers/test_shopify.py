@@ -105,3 +105,66 @@ def test_endpoint_answer_that_is_not_a_product_is_page_changed():
     data["product"]["id"], data["product"]["handle"] = "many", ["x"]
     with pytest.raises(PageChanged):
         extract(_page(json.dumps(data), JSON_URL))
+
+
+def _urls() -> dict:
+    return json.loads((PAGES / "shopify" / "urls.json").read_text(encoding="utf-8"))
+
+
+def test_microdata_theme_with_single_quoted_meta():
+    name = "product_page_microdata.html"
+    rec = one(fixture_records("shopify", name, _urls()[name]), "listing", "7700000000011")
+    assert rec.extractor == "microdata"
+    assert rec.url == "https://hearthandloom.example/products/linen-apron-natural"  # canonical, not the collection path
+    assert rec.title == "Linen Apron Natural" and rec.brand == "Hearth & Loom" and rec.category == "Aprons"
+    assert rec.price.model_dump() == {"amount": "38", "currency": "USD"}  # microdata major units; og "1,250.00" unread
+    assert rec.availability == "in_stock" and rec.seller.handle == "hearth-and-loom"
+    assert rec.images == ["https://hearthandloom.example/cdn/shop/products/apron_1024x1024.jpg?v=1690000000"]
+
+
+def test_single_quoted_meta_alone_gives_cents_scaled_once():
+    html = (PAGES / "shopify" / "product_page_microdata.html").read_text(encoding="utf-8")
+    html = re.sub(r'<div itemscope.*?</body>', "</body>", html, flags=re.S)
+    html = re.sub(r'<meta property="og:[^>]*>', "", html)
+    rec = extract(_page(html, "https://hearthandloom.example/products/linen-apron-natural"))[0]
+    assert rec.id == "7700000000011" and rec.extractor == "hydration"
+    assert rec.price.model_dump() == {"amount": "38", "currency": "USD"}  # 3800 cents
+
+
+def test_open_graph_price_is_read_in_the_shop_currency_locale_as_last_resort():
+    html = re.sub(r'<script type="application/ld\+json">.*?</script>', "", _html(), flags=re.S)
+    html = re.sub(r"var meta = .*?;\n", "", html)
+    html = re.sub(r"window\.reviews_app_product = .*?</script>", "</script>", html, flags=re.S)
+    rec = extract(_page(html))[0]
+    assert rec.extractor == "meta" and rec.partial is True
+    assert rec.price.model_dump() == {"amount": "45000", "currency": "COP"}  # "45.000" in es_CO, not 45
+    assert rec.id == "vela-lavanda"  # the canonical URL's handle: the page's own data
+
+
+def test_products_json_list_prices_are_major_units():
+    name = "products_json_list.json"
+    records = fixture_records("shopify", name, _urls()[name])
+    assert [r.id for r in records] == ["7700000000011", "7700000000012"]
+    apron, towels = records
+    assert apron.price.model_dump() == {"amount": "38", "currency": "USD"}  # "38.00", not 0.38
+    assert apron.original_price.model_dump() == {"amount": "45", "currency": "USD"}
+    assert apron.url == "https://hearthandloom.example/products/linen-apron-natural"
+    assert towels.price.amount == "24" and towels.price_max.amount == "29.5" and towels.original_price is None
+    assert towels.availability == "out_of_stock" and towels.images == []
+
+
+def test_collection_page_under_a_product_url_is_not_that_product():
+    html = _html().replace('"pageType":"product"', '"pageType":"collection"').replace(
+        '<link rel="canonical" href="https://www.velasdelsur.example/products/vela-lavanda">',
+        '<link rel="canonical" href="https://www.velasdelsur.example/collections/velas">')
+    with pytest.raises(PageChanged):
+        extract(_page(html), "shopify")
+
+
+def test_list_of_other_products_under_a_product_url_gives_no_product():
+    other = {"@type": "Product", "name": "Vela Canela", "url": "https://www.velasdelsur.example/products/vela-canela",
+             "offers": {"price": "39000.00", "priceCurrency": "COP"}}
+    html = ('<html><head><link href="https://cdn.shopify.com/x.css"><script>Shopify.shop = "velas-del-sur.myshopify.com";'
+            '</script><script type="application/ld+json">%s</script></head><body></body></html>' % json.dumps(other))
+    with pytest.raises(PageChanged):
+        extract(_page(html), "shopify")

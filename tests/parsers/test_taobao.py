@@ -187,3 +187,112 @@ def test_mtop_search_malformed():
     records = extract(_page(json.dumps(answer), url))
     assert [r.id for r in records] == ["700000000009"]
     assert records[0].price is None and records[0].title is None and records[0].seller is None
+
+
+# ---- older PC layouts and mtop item answers ----
+
+def _taobao_url(name: str) -> str:
+    return json.loads((PAGES / "taobao" / "urls.json").read_text(encoding="utf-8"))[name]
+
+
+def test_tmall_2020_tshop_setup_layout():
+    name = "item_tmall_tshop_2020.html"
+    rec = one(fixture_records("taobao", name, _taobao_url(name)), "listing", "700000000020")
+    assert rec.platform == "tmall" and rec.extractor == "hydration"
+    assert rec.url == "https://detail.tmall.com/item.htm?id=700000000020"
+    assert rec.title == "青山 户外冲锋衣 男女同款  防水透气"
+    # the SKU prices' range, not reservePrice 599.00
+    assert (rec.price.amount, rec.price_max.amount, rec.price.currency) == ("399", "459", "CNY")
+    assert rec.original_price is None  # the promotion panel is empty (its sub-request failed)
+    assert rec.review_count == 1862  # 累计评价, not the 39 Tmall points
+    assert rec.sold_count is None  # 月销量 hidden and empty
+    assert rec.seller.model_dump() == {"id": "3300000020", "handle": "青山户外旗舰店", "name": "青山户外旗舰店",
+                                       "url": "https://qingshan.tmall.com"}
+    assert rec.brand == "青山" and rec.location == "浙江"  # not the buyer's 杭州 上城区
+    assert rec.availability == "in_stock"
+    assert rec.images[0] == "https://img.alicdn.com/imgextra/i1/3300000020/O1CN01jacket1_!!3300000020.jpg"
+
+
+def test_tmall_2020_page_with_a_punished_sub_request_is_not_blocked():
+    html = (PAGES / "taobao" / "item_tmall_tshop_2020.html").read_text(encoding="utf-8")
+    assert "_____tmd_____/punish" in html
+    page = _page(html, _taobao_url("item_tmall_tshop_2020.html"))
+    from crawler.parsers.taobao import TaobaoItemParser
+
+    assert TaobaoItemParser().detect_block(page) is None
+    assert [r.id for r in extract(page)] == ["700000000020"]
+    # saved without its URL: recognised by content, Tmall because TShop is Tmall's
+    assert [(r.platform, r.id) for r in extract(_page(html, ""))] == [("tmall", "700000000020")]
+
+
+def test_tmall_2020_sold_count_when_shown_and_sold_out_skus():
+    html = (PAGES / "taobao" / "item_tmall_tshop_2020.html").read_text(encoding="utf-8")
+    html = html.replace('data-label="月销量" style="display: none;"', 'data-label="月销量"')
+    html = html.replace('<span class="tm-count"></span>', '<span class="tm-count">3200+</span>')
+    html = html.replace('"stock":12', '"stock":0').replace('"stock":3', '"stock":0')
+    rec = extract(_page(html, _taobao_url("item_tmall_tshop_2020.html")))[0]
+    assert rec.sold_count == 3200 and rec.availability == "out_of_stock"
+
+
+def test_taobao_2019_g_config_layout_with_a_promotion():
+    name = "item_taobao_gconfig_2019.html"
+    rec = one(fixture_records("taobao", name, _taobao_url(name)), "listing", "700000000031")
+    assert rec.platform == "taobao" and rec.url == "https://item.taobao.com/item.htm?id=700000000031"
+    assert rec.title == "手工陶瓷茶杯 复古  粗陶"
+    assert rec.price.amount == "29.9" and rec.original_price.amount == "35"  # shown promotion, struck panel price
+    assert rec.seller.model_dump() == {"id": "2200000031", "handle": "陶然小窑", "name": "陶然小窑",
+                                       "url": "https://shop500000031.taobao.com"}
+    assert rec.sold_count is None  # "-" before the counter script runs
+    assert rec.review_count == 146
+    assert rec.availability == "in_stock"
+    assert len(rec.images) == 2 and rec.images[0].startswith("https://gd1.alicdn.com/")
+
+
+def test_mtop_getdetail_answer():
+    name = "mtop_getdetail_v6.json"
+    rec = one(fixture_records("taobao", name, _taobao_url(name)), "listing", "700000000041")
+    assert rec.platform == "taobao" and rec.extractor == "api"
+    assert rec.title == "便携榨汁杯 无线充电  小型"
+    assert (rec.price.amount, rec.price_max.amount) == ("79", "99")  # apiStack esi price
+    assert rec.sold_count == 5000 and rec.review_count == 3200
+    assert rec.seller.model_dump() == {"id": "2200000041", "handle": "xianzha_life", "name": "鲜榨生活馆",
+                                       "url": "https://shop500000041.taobao.com"}
+    assert rec.location == "广东深圳" and rec.availability == "in_stock"
+    body = (PAGES / "taobao" / name).read_bytes()
+    assert [r.id for r in extract(Page(url="", body=body))] == ["700000000041"]  # sniffed by content
+
+
+def test_mtop_wdetail_answer_is_read_whatever_its_status():
+    name = "mtop_wdetail_itemInfoModel.json"
+    rec = one(fixture_records("taobao", name, _taobao_url(name)), "listing", "700000000051")
+    assert rec.price.amount == "18.8" and rec.sold_count == 236
+    assert rec.seller.id == "2200000051" and rec.seller.name == "搪瓷之家" and rec.seller.handle == "tangci_jia"
+    assert rec.location == "江西景德镇"
+    assert rec.images == ["https://img.alicdn.com/bao/uploaded/i1/2200000051/TB2mug1.jpg"]
+
+
+def test_mtop_item_answer_shapes_marked_tmall_by_seller_type():
+    data = json.loads((PAGES / "taobao" / "mtop_getdetail_v6.json").read_text(encoding="utf-8"))
+    data["data"]["seller"]["sellerType"] = "B"
+    rec = extract(_page(json.dumps(data, ensure_ascii=False), _taobao_url("mtop_getdetail_v6.json")))[0]
+    assert rec.platform == "tmall" and rec.url == "https://detail.tmall.com/item.htm?id=700000000041"
+
+
+def test_mtop_item_answer_with_wrong_types_gives_nulls():
+    data = {"ret": ["SUCCESS::ok"], "data": {"item": {"itemId": "700000000042", "title": {"x": 1}, "images": "no"},
+                                             "seller": ["not", "a", "dict"], "rate": {"totalCount": []},
+                                             "apiStack": [{"value": "{not json"}]}}
+    rec = extract(_page(json.dumps(data), _taobao_url("mtop_getdetail_v6.json")))[0]
+    assert rec.id == "700000000042" and rec.title is None and rec.price is None
+    assert rec.seller is None and rec.review_count is None and rec.images == []
+
+
+def test_mtop_pcdetail_answer_has_the_page_state_shape():
+    page = _page((PAGES / "taobao" / "item_taobao_longjing.html").read_bytes())
+    from crawler.parsers.taobao import item_data
+
+    body = json.dumps({"api": "mtop.taobao.pcdetail.data.get", "ret": ["SUCCESS::调用成功"], "data": item_data(page)},
+                      ensure_ascii=False)
+    for url in ("https://h5api.m.taobao.com/h5/mtop.taobao.pcdetail.data.get/1.0/?jsv=2.7.2", ""):
+        rec = one(extract(_page(body, url)), "listing", "700000000001")
+        assert rec.extractor == "api" and rec.price.amount == "68" and rec.sold_count == 10000

@@ -164,30 +164,59 @@ def test_pages_without_url_are_recognised_by_content():
         "live_room.html": ["live", "account"],
         "profile.html": ["account", "post", "post"],
         "oembed.json": ["post"],
+        "sigi_video.html": ["account", "post"],
+        "sigi_persisted_profile.html": ["account", "post", "post"],
+        "api_item_detail.json": ["post", "account"],
+        "api_user_detail.json": ["account"],
+        "mobile_feed.json": ["post", "account", "post", "account"],
+        "webcast_room_info.json": ["live"],
     }
+
+
+def _without_item(tmp_path, name: str, status: str, new_status: str, item_id: str):
+    """A copy of ``name`` with its status replaced and its item's id emptied (no data left)."""
+    text = (TT / name).read_text(encoding="utf-8")
+    assert status in text and (not item_id or item_id in text)
+    text = text.replace(status, new_status, 1)
+    if item_id:
+        text = text.replace('"id": "%s"' % item_id, '"id": ""', 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("code", [10222, 10204, 10216, 10000, 12345])
+def test_error_status_with_data_is_still_read(tmp_path, code):
+    path = _rewritten(tmp_path, "video_page.html", '"statusCode": 0', '"statusCode": %d' % code)
+    post = one(extract(page_from(path, VIDEO_URL)), "post", "7400000000000000001")
+    assert post.metrics.likes == 12500
 
 
 @pytest.mark.parametrize("code,meaning", [(10222, "private account"), (10204, "video does not exist"),
                                           (10216, "video private"), (12345, "unknown status")])
-def test_error_status_names_the_code(tmp_path, code, meaning):
-    path = _rewritten(tmp_path, "video_page.html", '"statusCode": 0', '"statusCode": %d' % code)
+def test_error_status_without_data_names_the_code(tmp_path, code, meaning):
+    path = _without_item(tmp_path, "video_page.html", '"statusCode": 0', '"statusCode": %d' % code, "7400000000000000001")
     with pytest.raises(PageChanged, match=r"statusCode %d \(%s" % (code, meaning)):
         extract(page_from(path, VIDEO_URL))
 
 
 def test_error_status_on_reflow_and_profile(tmp_path):
-    path = _rewritten(tmp_path, "reflow_photo.html", '"statusCode": 0, "statusMessage": ""',
-                      '"statusCode": 10204, "statusMessage": "item not found"')
+    path = _without_item(tmp_path, "reflow_photo.html", '"statusCode": 0, "statusMessage": ""',
+                         '"statusCode": 10204, "statusMessage": "item not found"', "7500000000000000002")
     with pytest.raises(PageChanged, match="10204.*item not found"):
         extract(page_from(path, REFLOW_URL))
+    # a private account (10222) whose userInfo is still served: the account is read
     path = _rewritten(tmp_path, "profile.html", '"statusCode": 0', '"statusCode": 10222')
-    with pytest.raises(PageChanged, match="10222"):
+    assert one(extract(page_from(path, PROFILE_URL)), "account").followers == 12700
+    path.write_text(path.read_text(encoding="utf-8").replace('"uniqueId": "sneaker.vault"', '"uniqueName": "x"'),
+                    encoding="utf-8")
+    with pytest.raises(PageChanged, match="10222 \\(private account"):
         extract(page_from(path, PROFILE_URL))
 
 
 @pytest.mark.parametrize("code,reason", [(10000, "captcha"), (10113, "captcha"), (10102, "login_wall")])
-def test_verification_status_is_a_block(tmp_path, code, reason):
-    path = _rewritten(tmp_path, "video_page.html", '"statusCode": 0', '"statusCode": %d' % code)
+def test_verification_status_without_data_is_a_block(tmp_path, code, reason):
+    path = _without_item(tmp_path, "video_page.html", '"statusCode": 0', '"statusCode": %d' % code, "7400000000000000001")
     with pytest.raises(BlockedPage) as info:
         extract(page_from(path, VIDEO_URL))
     assert info.value.reason == reason
@@ -222,11 +251,17 @@ def test_missing_state_script_is_page_changed(tmp_path):
 
 
 def test_missing_item_or_user_is_page_changed(tmp_path):
+    # the item is found by its shape, under whatever key
     path = _rewritten(tmp_path, "video_page.html", '"itemStruct"', '"itemStructure"')
-    with pytest.raises(PageChanged, match="itemInfo.itemStruct not found"):
+    assert one(extract(page_from(path, VIDEO_URL)), "post").id == "7400000000000000001"
+    path = _rewritten(tmp_path, "video_page.html", '"createTime"', '"createdOn"')
+    with pytest.raises(PageChanged, match="itemInfo.itemStruct"):
         extract(page_from(path, VIDEO_URL))
     path = _rewritten(tmp_path, "profile.html", '"webapp.user-detail"', '"webapp.user-detail-v2"')
-    with pytest.raises(PageChanged, match="webapp.user-detail"):
+    assert one(extract(page_from(path, PROFILE_URL)), "account").handle == "sneaker.vault"  # found by shape
+    path = _rewritten(tmp_path, "profile.html", '"userInfo"', '"userSummary"')
+    path.write_text(path.read_text(encoding="utf-8").replace('"stats"', '"counts"'), encoding="utf-8")
+    with pytest.raises(PageChanged, match="userInfo"):
         extract(page_from(path, PROFILE_URL))
     path = _rewritten(tmp_path, "live_room.html", '"liveRoomUserInfo"', '"roomUser"')
     with pytest.raises(PageChanged, match="liveRoomUserInfo.user not found"):
@@ -247,7 +282,8 @@ def test_url_patterns():
     tiktok = [p for p in all_parsers() if p.platform == "tiktok"]
 
     def names(url):
-        return [p.page_type for p in tiktok if p.matches_url(url)]
+        # the first URL match; the generic API parser matches every /api/ path after the specific ones
+        return [p.page_type for p in tiktok if p.matches_url(url)][:1]
 
     assert names("https://www.tiktok.com/@a.b/video/7400000000000000001?is_from_webapp=1") == ["video"]
     assert names("https://www.tiktok.com/@a.b/photo/7400000000000000001") == ["video"]
@@ -260,7 +296,8 @@ def test_url_patterns():
     assert names("https://www.tiktok.com/api/search/general/full/?keyword=a") == ["search_general"]
     assert names("https://www.tiktok.com/api/search/item/full/?keyword=a") == ["search_items"]
     assert names("https://www.tiktok.com/api/search/user/full/?keyword=a") == ["search_users"]
-    assert names("https://www.tiktok.com/api/comment/list/?aweme_id=1") == []
+    assert names("https://www.tiktok.com/api/item/detail/?itemId=1") == ["api"]
+    assert names("https://api16-normal-c-useast1a.tiktokv.com/aweme/v1/feed/?count=6") == ["mobile_api"]
     assert names("https://www.tiktok.com/search?q=a") == []  # the search page itself holds no results
     # TikTok Shop pages belong to the tiktok_shop parsers
     assert names("https://www.tiktok.com/shop/pdp/some-product-slug/1729000000000000000?source=x") == []
@@ -334,13 +371,13 @@ def test_search_users():
     assert lookalike.followers == 12 and lookalike.likes_total == 0  # a real zero stays 0
 
 
-@pytest.mark.parametrize("name,url", [("post_item_list.json", POST_LIST_URL), ("search_general.json", GENERAL_URL),
-                                      ("search_item.json", ITEMS_URL), ("search_user.json", USERS_URL)])
-def test_api_answers_need_their_url(name, url):
-    # the JSON alone does not say which endpoint answered: read by URL only
-    with pytest.raises(NoParser):
-        extract(page_from(TT / name))
-    assert extract(page_from(TT / name, url))
+@pytest.mark.parametrize("name", ["post_item_list.json", "search_general.json", "search_item.json",
+                                  "search_user.json"])
+def test_api_answers_are_recognised_without_their_url(name):
+    with_url = [(r.kind, r.id) for r in _records(name)]
+    for url in ("", "https://proxy.example/capture/1.json"):
+        records = extract(page_from(TT / name, url))
+        assert [(r.kind, r.id) for r in records] == with_url and all(r.platform == "tiktok" for r in records)
 
 
 def test_api_error_status_is_page_changed_or_a_block(tmp_path):
@@ -381,3 +418,122 @@ def test_api_items_without_ids_or_of_wrong_types_are_skipped(tmp_path):
     path = tmp_path / "general.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     assert [(r.kind, r.id) for r in extract(page_from(path, GENERAL_URL))] == [("post", "7430000000000000022")]
+
+
+# ---- layouts and API shapes read by content (issue 10) ----
+
+def test_legacy_sigi_state_item_module_with_its_user_module():
+    records = _records("sigi_video.html")
+    post = one(records, "post", "7150000000000000101")
+    assert post.extractor == "hydration" and post.url == "https://www.tiktok.com/@retro.finds/video/7150000000000000101"
+    # ItemModule's author is a handle: the user comes from UserModule.users
+    assert (post.author.id, post.author.handle, post.author.name) == ("6750000000000000101", "retro.finds", "Retro Finds")
+    assert post.text == "Old layout haul #haul #vintage " and post.hashtags == ["haul", "vintage"]
+    assert post.created_at == "2022-10-05T20:00:00Z" and post.duration_s == 24 and post.location == "DE"
+    m = post.metrics
+    assert (m.views, m.likes, m.comments, m.shares, m.saves) == (52000, 3100, 61, 45, None)
+    account = one(records, "account", "6750000000000000101")
+    assert (account.followers, account.following, account.likes_total, account.posts_count) == (8800, 42, 190000, 77)
+    assert account.bio == "Second-hand gems" and account.verified is False
+
+
+def test_sigi_persisted_data_js_literal_profile():
+    records = _records("sigi_persisted_profile.html")
+    assert [(r.kind, r.id) for r in records] == [
+        ("account", "6750000000000000101"), ("post", "7150000000000000102"), ("post", "7150000000000000103")]
+    account = records[0]
+    assert account.bio == "Second-hand gems\nShips EU" and account.verified is True and account.links == []
+    assert records[1].text == "Flea market Sunday" and records[1].metrics.views == 15000
+    assert records[2].metrics.views is None and records[2].metrics.likes == 1500  # playCount 0 beside likes: hidden
+
+
+def test_api_item_detail_and_a_non_zero_status_with_data_is_read(tmp_path):
+    url = URLS["api_item_detail.json"]
+    post = one(_records("api_item_detail.json"), "post", "7440000000000000201")
+    assert post.extractor == "api" and post.url == "https://www.tiktok.com/@dermadeals/video/7440000000000000201"
+    assert (post.metrics.views, post.metrics.saves, post.duration_s) == (9100, 80, 15)
+    path = _rewritten(tmp_path, "api_item_detail.json", '"statusCode":0', '"statusCode":10204')
+    assert one(extract(page_from(path, url)), "post").id == "7440000000000000201"
+
+
+def test_api_user_detail_of_a_private_account_is_read_despite_its_status(tmp_path):
+    url = URLS["api_user_detail.json"]
+    account = one(_records("api_user_detail.json"), "account", "6900000000000000202")
+    assert account.handle == "private.closet" and (account.followers, account.following, account.posts_count) == (640, 80, 12)
+    # without userInfo the status explains the answer
+    path = _rewritten(tmp_path, "api_user_detail.json", '"userInfo"', '"userInfoGone"')
+    path.write_text(path.read_text(encoding="utf-8").replace('"uniqueId"', '"handle"'), encoding="utf-8")
+    with pytest.raises(PageChanged, match=r"statusCode 10222 \(private account"):
+        extract(page_from(path, url))
+
+
+def test_mobile_api_aweme_list():
+    records = _records("mobile_feed.json")
+    assert [(r.kind, r.id) for r in records] == [
+        ("post", "7460000000000000301"), ("account", "7010000000000000301"),
+        ("post", "7460000000000000302"), ("account", "7010000000000000302")]
+    video = records[0]
+    assert video.platform == "tiktok" and video.extractor == "api"
+    assert video.url == "https://www.tiktok.com/@kick.checker/video/7460000000000000301"
+    assert video.author.id == "7010000000000000301" and video.author.handle == "kick.checker"
+    assert video.text == "Fake sneakers vs real 👟 #legitcheck" and video.hashtags == ["legitcheck"]
+    assert video.created_at == "2025-01-16T04:00:00Z" and video.duration_s == 27.8  # milliseconds
+    m = video.metrics
+    assert (m.views, m.likes, m.comments, m.shares, m.saves) == (48000, 2600, 140, 95, 310)
+    assert records[1].followers is None  # the feed's author counts are zero-filled: unknown
+    photo = records[2]
+    assert photo.media_type == "images" and photo.image_count == 2 and photo.duration_s is None
+    assert photo.url == "https://www.tiktok.com/@style.notes/photo/7460000000000000302"
+    assert photo.metrics.views is None and photo.metrics.likes == 410
+
+
+def test_mobile_api_with_an_error_status_but_data_is_read(tmp_path):
+    path = _rewritten(tmp_path, "mobile_feed.json", '"status_code":0', '"status_code":8,"status_msg":"busy"')
+    assert len(extract(page_from(path, URLS["mobile_feed.json"]))) == 4
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"status_code": 2190, "status_msg": "server is busy"}))
+    with pytest.raises(PageChanged, match="2190.*server is busy"):
+        extract(page_from(empty, URLS["mobile_feed.json"]))
+
+
+def test_aweme_answers_go_to_the_platform_whose_hosts_they_link():
+    tiktok = extract(page_from(TT / "mobile_feed.json", "https://capture.example/1.json"))
+    assert {r.platform for r in tiktok} == {"tiktok"}
+    douyin = extract(page_from(PAGES / "douyin" / "iesdouyin_iteminfo.json", "https://capture.example/2.json"))
+    assert {r.platform for r in douyin} == {"douyin"}
+
+
+def test_video_url_serving_a_profile_gives_the_profile_not_the_url_id():
+    url = "https://www.tiktok.com/@sneaker.vault/video/7999999999999999999"
+    records = extract(page_from(TT / "profile.html", url))
+    assert records and "7999999999999999999" not in {r.id for r in records}
+    assert one(records, "account").handle == "sneaker.vault"
+
+
+def test_video_url_serving_another_video_gives_that_video():
+    url = "https://www.tiktok.com/@someone.else/video/7999999999999999999"
+    records = extract(page_from(TT / "video_page.html", url))
+    assert [r.id for r in records if r.kind == "post"] == ["7400000000000000001"]
+
+
+def test_a_meta_only_page_under_a_video_url_gives_no_record(tmp_path):
+    page = tmp_path / "meta.html"
+    page.write_text('<html><head><meta property="og:title" content="TikTok - Make Your Day">'
+                    '<meta property="og:url" content="https://www.tiktok.com/@x/video/7999999999999999999"></head>'
+                    '<body></body></html>')
+    with pytest.raises((PageChanged, NoParser)):
+        extract(page_from(page, "https://www.tiktok.com/@x/video/7999999999999999999"), "tiktok")
+
+
+def test_webcast_room_info_api(tmp_path):
+    url = URLS["webcast_room_info.json"]
+    live = one(_records("webcast_room_info.json"), "live", "7470000000000000501")
+    assert live.extractor == "api" and live.url == "https://www.tiktok.com/@unbox.live/live"
+    assert (live.host.id, live.host.handle, live.host.name) == ("6950000000000000501", "unbox.live", "Unbox Live")
+    assert live.status == "live" and live.started_at == "2025-01-27T17:46:40Z"
+    assert (live.viewers, live.total_viewers, live.likes) == (312, 5120, 20400)
+    assert live.title == "Live unboxing 📦 ask me anything"
+    gone = tmp_path / "gone.json"
+    gone.write_text(json.dumps({"data": {"message": "room not found", "prompts": ""}, "status_code": 4003110}))
+    with pytest.raises(PageChanged, match="4003110: room not found"):
+        extract(page_from(gone, url))

@@ -284,3 +284,35 @@ def test_odd_card_state_never_crashes(name, url):
         return
     for record in records:
         assert record.id.isdigit()
+
+
+# ---- other layouts of the router data (issue 10) ----
+
+JS_URL = "https://www.tiktok.com/shop/uk/pdp/mushroom-table-lamp-mini/1729000000000000501"
+
+
+def test_router_data_as_a_single_quoted_js_literal_with_a_components_dict():
+    listing = one(fixture_records("tiktok_shop", "pdp_js_literal.html", JS_URL), "listing", "1729000000000000501")
+    assert listing.title == "Mushroom Table Lamp 'Mini' – Warm Light"  # an escaped quote inside single quotes
+    assert listing.url == JS_URL and listing.description == "Cordless, 3 light modes."
+    assert listing.price.amount == "18.5" and listing.price.currency == "GBP" and listing.price_max is None
+    assert listing.original_price.amount == "24" and listing.shipping.amount == "0"
+    assert listing.seller.id == "7495000000000000501" and listing.seller.name == "Lamp Loft"
+    assert (listing.sold_count, listing.rating, listing.review_count) == (1204, 4.7, 311)
+    assert listing.category == "Home Supplies > Lighting" and listing.availability == "in_stock"
+    assert listing.location == "United Kingdom"
+
+
+def test_pdp_recognised_without_its_url():
+    for name in ("pdp_js_literal.html", "pdp_socks.html"):
+        records = extract(page_from(PAGES / "tiktok_shop" / name, "https://mirror.example/page.html"))
+        assert [r.kind for r in records] == ["listing"] and records[0].platform == "tiktok_shop"
+
+
+def test_router_data_assigned_to_window_in_a_plain_script(tmp_path):
+    text = (PAGES / "tiktok_shop" / "pdp_js_literal.html").read_text(encoding="utf-8")
+    text = text.replace('<script id="__MODERN_ROUTER_DATA__" type="application/json">',
+                        "<script>window.__MODERN_ROUTER_DATA__ = ")
+    path = tmp_path / "p.html"
+    path.write_text(text, encoding="utf-8")
+    assert one(extract(page_from(path, JS_URL)), "listing").sold_count == 1204

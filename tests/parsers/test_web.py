@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from crawler.errors import NoParser
+from crawler.errors import NoParser, PageChanged
 from crawler.extract import extract
 from crawler.helpers import schema_org
 from crawler.page import Page
@@ -101,3 +101,48 @@ def test_product_group_merges_with_its_product():
     assert fields["rating"] == 4.5 and fields["review_count"] == 3 and fields["price_max"] is None
     alone = schema_org.listing_fields(schema_org.products([group])[0])  # the group alone: its variants' range
     assert alone["price"].amount == "10" and alone["price_max"].amount == "14"
+
+
+def _urls() -> dict:
+    return json.loads((PAGES / "web" / "urls.json").read_text(encoding="utf-8"))
+
+
+def test_microdata_product():
+    rec = one(fixture_records("web", "microdata_product.html", _urls()["microdata_product.html"]), "listing", "WR-3501")
+    assert rec.extractor == "microdata" and rec.partial is False
+    assert rec.url == "https://www.bergladen-beispiel.de/p/wanderrucksack-alpin-35"  # canonical, not ?ref=
+    assert rec.title == "Wanderrucksack Alpin 35" and rec.brand == "Gipfelwerk"
+    assert rec.price.model_dump() == {"amount": "89.95", "currency": "EUR"}  # content attribute, not "89,95 €"
+    assert rec.rating == pytest.approx(4.4) and rec.review_count == 27
+    assert rec.availability == "in_stock" and rec.condition == "new"
+    assert rec.images == ["https://www.bergladen-beispiel.de/bilder/wr-3501.jpg"]
+
+
+def test_rdfa_product():
+    rec = one(fixture_records("web", "rdfa_product.html", _urls()["rdfa_product.html"]), "listing", "OST-220")
+    assert rec.extractor == "microdata"  # RDFa is reported with microdata (structured markup in the DOM)
+    assert rec.title == "Oak Side Table" and rec.url == "https://woodshop.example/tables/oak-side-table"
+    assert rec.price.model_dump() == {"amount": "145", "currency": "GBP"} and rec.availability == "out_of_stock"
+
+
+def test_open_graph_product_is_a_partial_record_naming_itself():
+    rec = one(fixture_records("web", "og_product.html", _urls()["og_product.html"]), "listing", "MUG-BL-01")
+    assert rec.extractor == "meta" and rec.partial is True
+    assert rec.url == "https://mugs.example/item/ceramic-mug-blue"
+    assert rec.price.model_dump() == {"amount": "18.5", "currency": "USD"}
+    assert rec.images == ["https://mugs.example/img/mug-blue.jpg"] and rec.rating is None
+
+
+def test_open_graph_that_names_nothing_gives_no_record():
+    html = ('<html><head><meta property="og:type" content="product"><meta property="og:title" content="Mug">'
+            '<meta property="product:price:amount" content="3"></head><body></body></html>')
+    with pytest.raises(PageChanged, match="neither an id nor a URL"):
+        extract(_page(html, "https://mugs.example/item/other"))
+
+
+def test_json_ld_wins_over_microdata_on_the_same_page():
+    html = (PAGES / "web" / "microdata_product.html").read_text(encoding="utf-8").replace(
+        "</head>", '<script type="application/ld+json">{"@type": "Product", "name": "Rucksack LD", "sku": "LD-1",'
+                   ' "offers": {"price": "80.00", "priceCurrency": "EUR"}}</script></head>')
+    records = extract(_page(html, "https://www.bergladen-beispiel.de/p/wanderrucksack-alpin-35"))
+    assert [(r.id, r.extractor, r.price.amount) for r in records] == [("LD-1", "jsonld", "80")]

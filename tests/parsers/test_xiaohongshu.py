@@ -54,11 +54,12 @@ def test_profile():
     assert acc.region == "广东"
 
 
-def test_note_id_comes_from_the_url_not_the_first_entry(tmp_path):
+def test_note_url_serving_another_note_gives_the_page_note_not_the_url_id(tmp_path):
     text = (PAGES / "xiaohongshu" / "note_images.html").read_text(encoding="utf-8")
     other = "https://www.xiaohongshu.com/explore/aaaaaaaaaaaaaaaaaaaaaaaa"
-    with pytest.raises(PageChanged, match="aaaaaaaaaaaaaaaaaaaaaaaa not in note.noteDetailMap"):
-        extract(page_from(write_page(tmp_path, text), other))
+    records = extract(page_from(write_page(tmp_path, text), other))
+    assert [(r.kind, r.id) for r in records] == [("post", "65f0a1b2000000001203c4d5")]
+    assert records[0].title == "周末去了新开的球鞋集合店"
 
 
 def test_missing_state_is_page_changed(tmp_path):
@@ -185,3 +186,59 @@ def test_search_api_bad_items_are_skipped(tmp_path):
 def test_user_posted_without_notes_is_page_changed(tmp_path):
     with pytest.raises(PageChanged, match="data.notes"):
         extract(page_from(write_page(tmp_path, '{"code":0,"data":{"cursor":""}}', "a.json"), USER_POSTED_URL))
+
+
+# ---- API shapes and state layouts read by content (issue 10) ----
+
+FEED_API_URL = "https://edith.xiaohongshu.com/api/sns/web/v1/feed"
+SEARCH_PAGE_URL = "https://www.xiaohongshu.com/search_result?keyword=%E9%98%B2%E6%99%92&source=web_explore_feed"
+
+
+def test_feed_api_note_card_is_a_whole_note():
+    note = one(fixture_records("xiaohongshu", "api_feed.json", FEED_API_URL), "post", "6650aa00000000001e03b1c2")
+    assert note.extractor == "api" and note.partial is False
+    assert note.title == "平价替代到底香不香" and note.text == "实测三款替代品\n#平替[话题]# #护肤[话题]#"
+    assert note.hashtags == ["平替", "护肤"] and note.location == "上海"
+    assert note.created_at == "2024-05-18T02:40:00Z" and note.media_type == "images" and note.image_count == 2
+    assert note.author.id == "60ff00aa000000000101cdef" and note.author.name == "测评小鹿"
+    m = note.metrics
+    assert (m.views, m.likes, m.saves, m.comments, m.shares) == (None, 23000, 5012, 318, 77)  # "2.3万"
+
+
+def test_api_answers_without_their_url_are_recognised():
+    for name, first in (("api_feed.json", "6650aa00000000001e03b1c2"), ("search_notes.json", "65f0a1b2000000001203c4d5"),
+                        ("user_posted.json", "6612cc03000000001c04d5e6")):
+        records = extract(page_from(PAGES / "xiaohongshu" / name, "https://capture.example/%s" % name))
+        assert records[0].id == first and {r.platform for r in records} == {"xiaohongshu"}
+
+
+def test_non_zero_code_with_data_is_read(tmp_path):
+    text = (PAGES / "xiaohongshu" / "search_notes.json").read_text(encoding="utf-8")
+    text = text.replace('"code":0,"success":true', '"code":300012,"success":false', 1)
+    assert '"code":300012' in text
+    records = extract(page_from(write_page(tmp_path, text, "a.json"), SEARCH_API_URL))
+    assert [r.id for r in records] == ["65f0a1b2000000001203c4d5", "6601c2d3000000001e00f0a1"]
+
+
+def test_note_gone_code_without_data_is_explained(tmp_path):
+    path = write_page(tmp_path, '{"code":-510000,"success":false,"msg":"笔记不存在","data":{}}', "a.json")
+    with pytest.raises(PageChanged, match="-510000.*笔记不存在"):
+        extract(page_from(path, FEED_API_URL))
+
+
+def test_search_page_state_feeds_cards():
+    records = fixture_records("xiaohongshu", "search_page_state.html", SEARCH_PAGE_URL)
+    assert [r.id for r in records] == ["6660bb00000000001203d4e5", "6660bb00000000001203d4e6"]  # hot_query skipped
+    first, second = records
+    assert first.partial is True and first.text is None and first.media_type == "video"
+    assert first.title == "防晒喷雾对比" and first.metrics.likes == 999  # "999+"
+    assert first.url.endswith("6660bb00000000001203d4e5?xsec_token=ABsp1%3D&xsec_source=pc_search")
+    assert second.title is None and second.author.name == "小林"  # `undefined` title is unknown
+
+
+def test_profile_id_comes_from_the_page_data_not_the_url(tmp_path):
+    text = (PAGES / "xiaohongshu" / "profile.html").read_text(encoding="utf-8")
+    other = "https://www.xiaohongshu.com/user/profile/bbbbbbbbbbbbbbbbbbbbbbbb"
+    records = extract(page_from(write_page(tmp_path, text), other))
+    assert "bbbbbbbbbbbbbbbbbbbbbbbb" not in {r.id for r in records}
+    assert one(records, "account").id == "5f1e2d3c000000000100abcd"

@@ -80,11 +80,12 @@ def test_a_killed_crawl_loses_at_most_its_last_flush_interval(tmp_path):
     for i in range(10):
         dead.write(record(i))
     dead.tick()  # the last flush before the kill: 10 records on disk, 2 parts sealed, 1 open
-    dead._tasks.join()
+    assert dead.records_written == 10
+    from crawler.storage.base import Deadline
+    assert dead.uploader.wait(Deadline(30))
     part = next(iter(dead.open_parts.values()))
-    part.handle.write(b'{"id": "torn", "text": "half a li')
-    part.handle.flush()
-    os.close(dead._lock_fd)  # the process is gone: so is its lock
+    os.write(part.fd, b'{"id": "torn", "text": "half a li')
+    dead.crawl.release()  # the process is gone: so is its lock
     # a second crawl, in the same spool, finishes the upload of the dead one
     second = Writer(store, spool_dir=spool)
     second.open("next", started_at="2026-11-23T00:00:00Z")
@@ -169,3 +170,52 @@ def test_store_uris(tmp_path):
         open_store("s3:///prefix")
     with pytest.raises(StoreConfigError, match="unsupported scheme"):
         open_store("gs://bucket/prefix")
+
+
+def test_uncommitted_parts_are_invisible_in_a_local_store(tmp_path):
+    """Parts are staged under .staging/<crawl>/ and renamed into records/ only when the manifest commits."""
+    from crawler.storage.base import Deadline
+
+    store = LocalStore(str(tmp_path / "store"))
+    writer = Writer(store, spool_dir=tmp_path / "spool", part_max_records=1)
+    writer.open("c1", started_at="2026-11-23T00:00:00Z")
+    for i in range(3):
+        writer.write(record(i))
+    assert writer.uploader.wait(Deadline(30))
+    assert not (tmp_path / "store" / "records").exists() and store.keys() == []
+    assert len(list((tmp_path / "store" / ".staging" / "c1").rglob("*.jsonl.gz"))) == 3
+    writer.finish()
+    assert len(store.keys("records/")) == 3 and [r["id"] for r in iter_records(store)] == ["0", "1", "2"]
+
+
+def test_two_crawls_share_a_spool_and_the_same_evidence(tmp_path):
+    store = LocalStore(str(tmp_path / "store"))
+    key = evidence_key("cd" * 32, "html")
+    writers = [Writer(store, spool_dir=tmp_path / "spool") for _ in range(2)]
+    for n, writer in enumerate(writers):
+        writer.open("c%d" % n, started_at="2026-11-23T00:00:00Z")
+        writer.put_object(key, b"<html>same</html>")
+        writer.write(record(n))
+    outcomes = [w.finish() for w in writers]
+    assert all(o.errors == [] and o.pending == 0 for o in outcomes)
+    assert sorted(k for o in outcomes for k in o.committed) == ["crawls/c0/manifest.json", "crawls/c1/manifest.json"]
+    assert store.keys("evidence/") == [key]
+
+
+def test_a_spool_without_room_refuses_writes_and_keeps_what_was_written(tmp_path):
+    from crawler.storage import SpoolFull
+
+    store = LocalStore(str(tmp_path / "store"))
+    writer = Writer(store, spool_dir=tmp_path / "spool", flush_seconds=0.0)
+    writer.open("c1", started_at="2026-11-23T00:00:00Z")
+    writer.write(record(1))
+    writer.tick()
+    writer.space.reserve = 1 << 62  # the disk is now "full"
+    writer.space.left = None
+    with pytest.raises(SpoolFull, match="the spool .* is full: .* MiB free"):
+        writer.write(record(2))
+    with pytest.raises(SpoolFull):
+        writer.write(record(3))  # refused from then on
+    outcome = writer.finish()
+    assert writer.records_written == 1 and outcome.committed == ["crawls/c1/manifest.json"]
+    assert [r["id"] for r in iter_records(store)] == ["1"]
