@@ -170,6 +170,12 @@ _EMAIL = re.compile(r"(?<![\w.+-])(?P<local>[a-z0-9][a-z0-9._+-]{0,63}(?:%s[a-z0
 _MAIL_PROVIDERS = {"gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "icloud", "me", "qq", "163", "126",
                    "sina", "sohu", "foxmail", "proton", "protonmail", "aol", "msn", "yandex", "mail", "gmx", "naver",
                    "ymail", "rocketmail", "bol", "uol", "terra", "yahoo.co", "hotmail.co", "outlook.co"}
+def domain_mention(m: re.Match) -> bool:
+    """An e-mail match whose "@" is glued to what follows but spaced from what precedes: a mention of an
+    @handle after an ordinary word, unless the part after it is a mail provider."""
+    return m.group("domain").split(".")[0].lower() not in _MAIL_PROVIDERS
+
+
 _EMAIL_WORD = re.compile(r"e-?mail|correo|邮箱|郵箱|อีเมล|surel|thư|contato|contacto|contact", re.I)
 
 # the words that introduce a handle or number, by type (longest first within an alternation)
@@ -335,6 +341,8 @@ def find_contacts(text: str, regions: Iterable[str] = (), platform: str | None =
     # 1. e-mail (before URLs: "gmail.com" is a domain too)
     for m in list(_EMAIL.finditer(t)):
         at = m.group("at")
+        if re.fullmatch(r"\s+@", at) and domain_mention(m):
+            continue  # "Sigue a @frases.de.noche": a word, then an @mention, not an address
         spelled_at = "@" not in at
         domain = re.sub(_DOT, ".", m.group("domain"), flags=re.I).lower()
         if spelled_at and re.fullmatch(r"\s+(?:at|arroba|a\s*t)\s+", at, re.I):

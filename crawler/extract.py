@@ -143,10 +143,11 @@ def extract_page(page: Page, platform: str | None = None, watchlist=None) -> Ext
         raise PageChanged("the page is too large to read (%d MiB; the limit is %d MiB)"
                           % (len(page.body) >> 20, MAX_PAGE_BYTES >> 20))
     check_platform(platform)
-    tried = candidates(page, platform)
+    tried: list = []
     failures: list[ExtractionError] = []
     empty = None
-    for parser in tried:
+    for parser in candidates(page, platform):
+        tried.append(parser)
         try:
             records = _parse(parser, page)
         except ExtractionError as exc:
@@ -156,7 +157,7 @@ def extract_page(page: Page, platform: str | None = None, watchlist=None) -> Ext
             return Extraction(parser, [enrich(r, watchlist) for r in records], api_status(page))
         empty = empty or parser
     slug = _shape_platform(page, platform, tried)
-    if slug and page.is_json:
+    if slug and page.is_json and empty is None:  # a parser that read the answer and found it empty is believed
         reader = ShapeReader(slug)
         try:
             records = _parse(reader, page)

@@ -9,6 +9,8 @@ falls back to the shape reader (``crawler/shape.py``). ``choose`` is the first c
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from crawler.errors import NoParser
 from crawler.page import Page
 
@@ -42,18 +44,21 @@ def check_platform(platform: str | None) -> None:
         raise NoParser("unknown platform %r (known: %s)" % (platform, ", ".join(sorted(platforms()))))
 
 
-def candidates(page: Page, platform: str | None = None) -> list:
-    """Parsers that may read the page, best first (see the module docstring); may be empty."""
+def candidates(page: Page, platform: str | None = None) -> Iterator:
+    """Parsers that may read the page, best first (see the module docstring). Lazy: a sniffer is asked
+    only when every better candidate failed (the generic ``web`` sniff reads microdata and RDFa)."""
     check_platform(platform)
     pool = [p for p in all_parsers() if not platform or platform in p.platforms]
     by_url = [p for p in pool if p.matches_url(page.url) and p.accepts(page)]
-    sniffers = sorted((p for p in pool if p not in by_url and p.sniff(page)), key=lambda p: -p.priority)
-    return by_url + sniffers
+    yield from by_url
+    for parser in sorted((p for p in pool if p not in by_url), key=lambda p: -p.priority):
+        if parser.sniff(page):
+            yield parser
 
 
 def choose(page: Page, platform: str | None = None):
-    found = candidates(page, platform)
-    if found:
-        return found[0]
+    found = next(iter(candidates(page, platform)), None)
+    if found is not None:
+        return found
     where = "platform %s" % platform if platform else "any platform"
     raise NoParser("no parser of %s understands this page (url %s)" % (where, page.url or "not given"))

@@ -52,6 +52,9 @@ CURRENCIES = ("currency", "currency_code", "currencyCode", "priceCurrency")
 SOLD = ("historical_sold", "sold", "sold_count", "soldCount", "sales", "itemSoldCnt")
 VIDEO_KEYS = ("video", "video_versions", "videoUrl", "play_addr", "video_url", "playAddr")
 IMAGE_LISTS = ("images", "image_list", "imageList", "carousel_media", "pics", "image_infos")
+# lists of replies under a post: comments are not posts
+NOT_POSTS = ("comments", "comment_list", "comments_list", "replies", "reply_comment", "sub_comments", "hot_comments",
+             "preview_comments", "edge_media_to_comment", "edge_media_preview_comment")
 
 # platforms whose APIs send hidden play counts as 0, durations in ms, or prices in scaled units
 _ZERO_VIEWS_HIDDEN = {"douyin"}
@@ -134,7 +137,7 @@ def find(data: Any) -> Iterator[tuple[str, dict]]:
         elif _is_account(cur):
             yield "account", cur
         else:
-            stack.extend(reversed(list(cur.values())))
+            stack.extend(reversed([v for k, v in cur.items() if k not in NOT_POSTS]))
 
 
 class ShapeReader:

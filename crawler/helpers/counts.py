@@ -2,7 +2,7 @@
 
 "1.2M" -> 1200000, "13K" -> 13000, "1.5万" -> 15000, "10w+" -> 100000,
 "1 663 sold" -> 1663, "2000+" -> 2000, "12,5 mil" -> 12500, "1,234" -> 1234,
-"3.2亿" -> 320000000. A lower bound ("10w+", "2000+") becomes its number.
+"3.2亿" -> 320000000, "1,04,512" (Indian grouping) -> 104512. A lower bound ("10w+", "2000+") becomes its number.
 Anything that is not a count (no digits, a bare decimal such as "4.5" with no
 multiplier) gives None: unknown is null, never 0.
 """
@@ -22,7 +22,7 @@ _MULTIPLIERS = {
 }
 _SPACES = "\u00a0\u202f\u2009\u2007 '’"
 _NUMBER = re.compile(
-    r"(?P<num>\d{1,3}(?:[%s,.]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)\s*(?P<mult>%s)?(?![a-zа-я])" % (
+    r"(?P<num>\d{1,2}(?:,\d\d)+,\d{3}(?![\d])|\d{1,3}(?:[%s,.]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)\s*(?P<mult>%s)?(?![a-zа-я])" % (
         re.escape(_SPACES), "|".join(sorted(map(re.escape, _MULTIPLIERS), key=len, reverse=True))),
     re.IGNORECASE,
 )
@@ -43,8 +43,8 @@ def parse_count(value: Any) -> int | None:
         return None
     num, mult = match.group("num"), match.group("mult")
     factor = _MULTIPLIERS[mult.lower()] if mult else 1
-    if re.fullmatch(r"\d{1,3}(?:[%s,.]\d{3})+" % re.escape(_SPACES), num):
-        # grouped thousands: "1 663", "1,234,567", "1.234"
+    if re.fullmatch(r"\d{1,3}(?:[%s,.]\d{3})+|\d{1,2}(?:,\d\d)+,\d{3}" % re.escape(_SPACES), num):
+        # grouped thousands: "1 663", "1,234,567", "1.234", Indian lakhs "1,04,512"
         digits = re.sub(r"\D", "", num)
         return int(digits) * factor
     try:

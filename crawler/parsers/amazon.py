@@ -116,10 +116,8 @@ def _rating(text: str | None) -> float | None:
 
 
 def _count(text: str | None) -> int | None:
-    """A ratings count as any marketplace groups it: "2,345", "1.234", "1,04,512" (amazon.in lakh grouping)."""
-    if not text:
-        return None
-    return parse_count(re.sub(r"(?<=\d)[,.\u00a0\u202f](?=\d{2,3}(?!\d))", "", text))
+    """A ratings count as any marketplace groups it: "2,345", "1.234", "1,04,512" (parse_count reads them all)."""
+    return parse_count(text) if text else None
 
 
 def _price_text(node) -> str | None:

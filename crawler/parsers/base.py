@@ -4,9 +4,11 @@ A parser is pure: it reads a ``Page`` (URL + bytes) and yields schema records,
 with no network. Subclasses set ``platform``, ``page_type`` and ``url_pattern``
 (a regex searched in the URL), and may override:
 
-- ``accepts(page)``: whether a URL-matched page really is theirs (default yes);
-- ``sniff(page)``: whether the content alone says so, for pages saved without a
-  telling URL (default no);
+- ``body``: "json" or "html", the kind of body it reads (the default ``accepts``);
+- ``markers``: strings that all appear in a body of the shape it reads (the default ``sniff``);
+- ``accepts(page)``: whether a URL-matched page really is theirs;
+- ``sniff(page)``: whether the content alone says so, whatever the URL (the registry routes
+  by content: the URL is a hint, not a gate);
 - ``detect_block(page)``: platform-specific captcha or login-wall markers;
 - ``platform_for(page)``: one parser serving several slugs (Taobao and Tmall).
 
@@ -29,6 +31,8 @@ class Parser:
     page_type: ClassVar[str]
     url_pattern: ClassVar[str | None] = None
     priority: ClassVar[int] = 0  # higher is tried first when several parsers sniff a page
+    body: ClassVar[str | None] = None  # "json" or "html": the kind of body this parser reads
+    markers: ClassVar[tuple[str, ...]] = ()  # all present in a body of the shape this parser reads
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -46,10 +50,10 @@ class Parser:
         return bool(self.url_re and url and self.url_re.search(url))
 
     def accepts(self, page: Page) -> bool:
-        return True
+        return self.body is None or page.is_json == (self.body == "json")
 
     def sniff(self, page: Page) -> bool:
-        return False
+        return bool(self.markers) and self.accepts(page) and all(m in page.text for m in self.markers)
 
     def detect_block(self, page: Page) -> str | None:
         return None

@@ -314,8 +314,7 @@ class DouyinSharePageParser(_DouyinParser):
     page_type = "share_page"
     url_pattern = r"^https?://(?:www\.|m\.)?(?:iesdouyin|douyin)\.com/share/(?:video|note|slides)/\d+"
 
-    def accepts(self, page: Page) -> bool:
-        return not page.is_json
+    body = "html"
 
     def sniff(self, page: Page) -> bool:
         text = page.text
@@ -351,8 +350,7 @@ class DouyinWebVideoParser(_DouyinParser):
     page_type = "web_video"
     url_pattern = r"^https?://(?:www\.)?douyin\.com/(?:video|note)/\d+"
 
-    def accepts(self, page: Page) -> bool:
-        return not page.is_json
+    body = "html"
 
     def sniff(self, page: Page) -> bool:
         text = page.text
@@ -421,8 +419,7 @@ class _DouyinApiParser(_DouyinParser):
     counts_hidden = True
     accounts = True
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
+    body = "json"
 
     def answer(self, page: Page) -> Any:
         data = page.json

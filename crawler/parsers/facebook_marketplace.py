@@ -146,8 +146,7 @@ class _MarketplaceParser(Parser):
     platform = "facebook_marketplace"
     extractor = "hydration"
 
-    def accepts(self, page: Page) -> bool:
-        return not page.is_json
+    body = "html"
 
     def detect_block(self, page: Page) -> str | None:
         """A login or checkpoint page instead of listings (the logged-out page with listings is not a block)."""

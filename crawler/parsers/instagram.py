@@ -572,8 +572,7 @@ class InstagramApiParser(Parser):
     page_type = "api"
     url_pattern = r"^https?://(?:[\w-]+\.)*instagram\.com/(?:api/v1/|graphql/query|api/graphql)"
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
+    body = "json"
 
     def sniff(self, page: Page) -> bool:
         if not page.is_json or re.search(r"(?:^|\.)threads\.(?:net|com)$", page.host):

@@ -246,8 +246,7 @@ class LazadaProductParser(_LazadaParser):
     page_type = "product"
     url_pattern = r"^https?://%s/products/[^?#]*-i\d+(?:-s\d+)?\.html" % _HOSTS
 
-    def accepts(self, page: Page) -> bool:
-        return not page.is_json
+    body = "html"
 
     def sniff(self, page: Page) -> bool:
         if page.is_json:

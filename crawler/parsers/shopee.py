@@ -193,8 +193,7 @@ class _ShopeeParser(Parser):
     platform = "shopee"
     what = "items list"
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
+    body = "json"
 
     def detect_block(self, page: Page) -> str | None:
         if not page.is_json:
@@ -424,8 +423,7 @@ class ShopeeWebParser(Parser):
     page_type = "web"
     url_pattern = r"^https?://%s/(?!api/)" % _HOSTS
 
-    def accepts(self, page: Page) -> bool:
-        return not page.is_json
+    body = "html"
 
     def detect_block(self, page: Page) -> str | None:
         if page.is_json:

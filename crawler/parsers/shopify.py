@@ -252,8 +252,7 @@ class ShopifyProductJsonParser(Parser):
     url_pattern = (_PRODUCT_PATH + r"\.(?:js|json)(?:[?#]|$)"
                    r"|^https?://[^/?#]+/(?:[a-z]{2}(?:-[a-zA-Z]{2,4})?/)?(?:collections/[^/?#]+/)?products\.json(?:[?#]|$)")
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
+    body = "json"
 
     def sniff(self, page: Page) -> bool:
         if not page.is_json or '"variants"' not in page.text or '"handle"' not in page.text:

@@ -464,11 +464,9 @@ class TikTokOEmbedParser(Parser):
     page_type = "oembed"
     url_pattern = _HOST + r"/oembed\b"
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
+    body = "json"
 
-    def sniff(self, page: Page) -> bool:
-        return page.is_json and '"embed_product_id"' in page.text and "tiktok.com" in page.text
+    markers = ('"embed_product_id"', "tiktok.com")
 
     def parse(self, page: Page) -> Iterator:
         data = page.json
@@ -557,8 +555,7 @@ class _ApiParser(AwemeParser):
     platform = "tiktok"
     list_key: str = ""
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
+    body = "json"
 
     def _code(self, page: Page) -> int | None:
         try:
@@ -713,8 +710,7 @@ class TikTokLiveApiParser(Parser):
     page_type = "live_api"
     url_pattern = r"^https?://(?:[\w-]+\.)*tiktok\.com/webcast/room/(?:info|enter)/"
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
+    body = "json"
 
     def sniff(self, page: Page) -> bool:
         text = page.text

@@ -325,8 +325,7 @@ class TokopediaSearchParser(_TokopediaParser):
     page_type = "search"
     url_pattern = _GQL + r"(?:SearchProductQueryV\d+|SearchProductV\d+Query|SearchResult/\w+|ShopProducts|GetShopProduct)\b"
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
+    body = "json"
 
     def sniff(self, page: Page) -> bool:
         head = page.text[:4000]
@@ -413,11 +412,9 @@ class TokopediaProductParser(_TokopediaParser):
     page_type = "product"
     url_pattern = _GQL + r"(?:PDPGetLayoutQuery|ProductDetails/getPDPLayout|PDP\w*Layout\w*)\b"
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
+    body = "json"
 
-    def sniff(self, page: Page) -> bool:
-        return page.is_json and '"pdpGetLayout"' in page.text and '"basicInfo"' in page.text
+    markers = ('"pdpGetLayout"', '"basicInfo"')
 
     def parse(self, page: Page) -> Iterator:
         layouts = [r for r in _roots(page_data(page), re.compile(r"^pdpGetLayout$", re.I)) if isinstance(r, dict)]
@@ -454,11 +451,9 @@ class TokopediaShopParser(_TokopediaParser):
     page_type = "shop"
     url_pattern = _GQL + r"(?:ShopInfoCore|ShopInfo\w*)\b"
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
+    body = "json"
 
-    def sniff(self, page: Page) -> bool:
-        return page.is_json and '"shopInfoByID"' in page.text and '"shopCore"' in page.text
+    markers = ('"shopInfoByID"', '"shopCore"')
 
     def parse(self, page: Page) -> Iterator:
         results = [s for root in _roots(page_data(page), re.compile(r"^shopInfoByID$", re.I))
@@ -478,8 +473,7 @@ class TokopediaPageParser(_TokopediaParser):
     page_type = "page"
     url_pattern = _HOST + r"/(?!graphql/)"
 
-    def accepts(self, page: Page) -> bool:
-        return not page.is_json
+    body = "html"
 
     def sniff(self, page: Page) -> bool:
         if page.is_json:

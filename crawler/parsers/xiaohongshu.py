@@ -219,7 +219,6 @@ class _StateParser(Parser):
         return not page.is_json and "__INITIAL_STATE__" in page.text and any(
             marker in page.text for marker in self.markers)
 
-    markers: tuple[str, ...] = ()
 
     def detect_block(self, page: Page) -> str | None:
         return _block(page)
@@ -352,8 +351,7 @@ class _ApiParser(Parser):
     list_key = ""
     source = "pc_feed"
 
-    def accepts(self, page: Page) -> bool:
-        return page.is_json
+    body = "json"
 
     def detect_block(self, page: Page) -> str | None:
         return _api_block(page)
