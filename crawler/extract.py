@@ -11,7 +11,7 @@ The single entry point used by ``scrapy extract``, by the spiders and by the tes
 4. a parser that fails in any other way is a bug, reported as ``ParserError`` (one line) — after the
    other candidates had their chance.
 
-Work per page is bounded: ``MAX_PAGE_BYTES`` of input and ``MAX_SECONDS`` of parsing.
+Work per page is bounded: ``crawler.page.MAX_PAGE_BYTES`` of input and ``MAX_SECONDS`` of parsing.
 """
 from __future__ import annotations
 
@@ -34,7 +34,6 @@ from crawler.signals import record_signals
 
 logger = logging.getLogger(__name__)
 
-MAX_PAGE_BYTES = 48 * 1024 * 1024
 MAX_SECONDS = 30.0
 
 
@@ -139,9 +138,7 @@ def extract_page(page: Page, platform: str | None = None, watchlist=None) -> Ext
     Raises BlockedPage, NoParser, PageChanged or ParserError (all ExtractionError)."""
     if not page.body.strip():
         raise NoParser("the page is empty (0 bytes of content)")
-    if len(page.body) > MAX_PAGE_BYTES:
-        raise PageChanged("the page is too large to read (%d MiB; the limit is %d MiB)"
-                          % (len(page.body) >> 20, MAX_PAGE_BYTES >> 20))
+    page.check_size()  # crawler.page.MAX_PAGE_BYTES
     check_platform(platform)
     tried: list = []
     failures: list[ExtractionError] = []

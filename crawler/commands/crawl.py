@@ -20,8 +20,9 @@ from scrapy.exceptions import UsageError
 
 from crawler import exitcodes, logformat
 from crawler.har import HarError, load
+from crawler.ids import IdError, check_id
 from crawler.recording import finalize
-from crawler.sharding import ShardError, shard_from
+from crawler.sharding import ShardError, run_id_from, shard_from
 from crawler.spider import TargetError
 from crawler.watchlist import WatchlistError, load_watchlist
 from crawler.storage import StoreConfigError, StoreError, open_store, store_options
@@ -70,7 +71,11 @@ class Command(ScrapyCrawlCommand):
             if self.settings.get("REPLAY_HAR"):
                 load(self.settings["REPLAY_HAR"])
             shard_from(self.settings)  # SHARD_INDEX/SHARD_COUNT or the engine's (crawler.sharding)
-        except (TargetError, HarError, ShardError, WatchlistError) as exc:
+            # ---- egress/ids: identifiers that become paths, checked before anything starts (crawler.ids) ----
+            if opts.spargs.get("crawl_id") is not None:
+                check_id(opts.spargs["crawl_id"], "crawl_id")
+            run_id_from(self.settings, "x")
+        except (TargetError, HarError, ShardError, WatchlistError, IdError) as exc:
             self.exitcode = self._fail(exitcodes.BAD_CONFIG, str(exc))
             return
         try:  # fail fast: endpoint, credentials, bucket, before the first page
@@ -90,31 +95,14 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = self._fail(exitcodes.BAD_CONFIG, "the crawl could not start (see the log above)")
             return
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        code, cause = exitcodes.from_stats(stats)
-        records = {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("records/")}
-        summary = "crawl %s %s: %s; pages %d, records %s, blocked %d, errors %d, %.1fs%s" % (
-            args[0], stats.get("crawl_id", "?"), "ok" if code == 0 else "exit %d" % code,
-            sum(v for k, v in stats.items() if k.startswith("pages/") and k != "pages/failed"),
-            ", ".join("%s=%d" % kv for kv in sorted(records.items())) or "0",
-            sum(v for k, v in stats.items() if k.startswith("blocked/") and k != "blocked/gave_up"),
-            stats.get("extract/error", 0) + stats.get("pages/failed", 0) + stats.get("spider_exceptions/count", 0),
-            time.monotonic() - started,
-            "; store %s" % stats["store/manifest"] if stats.get("store/manifest") else "")
+        summary = exitcodes.Summary.of(args[0], stats, time.monotonic() - started)
+        code = summary.code
         if logformat.active():  # LOG_FORMAT=json: the summary is one JSON object on stdout, with its counts
-            print(logformat.summary_line({
-                "message": summary, "spider": args[0], "crawl_id": stats.get("crawl_id"), "exit_code": code,
-                "cause": cause, "status": "ok" if code == 0 else "exit %d" % code,
-                "pages": sum(v for k, v in stats.items() if k.startswith("pages/") and k != "pages/failed"),
-                "records": records,
-                "blocked": sum(v for k, v in stats.items() if k.startswith("blocked/") and k != "blocked/gave_up"),
-                "errors": stats.get("extract/error", 0) + stats.get("pages/failed", 0)
-                + stats.get("spider_exceptions/count", 0),
-                "duration_s": round(time.monotonic() - started, 1), "store": stats.get("store/manifest"),
-                "written": stats.get("store/records")}), flush=True)
+            print(logformat.summary_line(summary.as_dict()), flush=True)
         else:
-            print(summary, file=sys.stderr)
+            print(summary.line(), file=sys.stderr)
             if code:
-                print("crawl %s: %s" % (args[0], cause), file=sys.stderr)
+                print("crawl %s: %s" % (args[0], summary.cause), file=sys.stderr)
         self.exitcode = code
 
     @staticmethod

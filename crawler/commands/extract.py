@@ -1,9 +1,11 @@
 """``scrapy extract PATH --url URL [--platform SLUG]``: records of one saved page, as JSON Lines.
 
-Exit status: 0 with records printed; 1 the page was understood but holds no
+Exit status (the numbers of `scrapy crawl`): 0 with records printed; 6 the page was understood but holds no
 record (an empty result list); 2 bad input (missing or unreadable file, unknown
 platform, a page no parser understands or whose data is not where it should
-be); 3 a blocked page (captcha, verification, login wall), named on stderr.
+be, a page too large to read, a parser error); 3 a blocked page (captcha,
+verification, login wall), named on stderr. Every failure is one line on
+stderr, never a traceback.
 """
 from __future__ import annotations
 
@@ -17,10 +19,10 @@ from scrapy.exceptions import UsageError
 from crawler import exitcodes
 from crawler.errors import BlockedPage, ExtractionError
 from crawler.extract import extract
-from crawler.page import Page
+from crawler.page import MAX_PAGE_BYTES, Page, PageTooLarge
 from crawler.records import to_json_line
 
-EXIT_OK, EXIT_EMPTY, EXIT_BAD_INPUT, EXIT_BLOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_EMPTY = 0, exitcodes.BAD_CONFIG, exitcodes.BLOCKED, exitcodes.EMPTY
 
 
 class Command(ScrapyCommand):
@@ -49,20 +51,39 @@ class Command(ScrapyCommand):
 
 def run_extract(path: Path, url: str, platform: str | None, query: str | None = None) -> int:
     try:
+        if path.is_file() and path.stat().st_size > MAX_PAGE_BYTES:  # refused before reading it all in
+            Page.check_size_of(path.stat().st_size)
         body = path.read_bytes()
+    except PageTooLarge as exc:
+        return exitcodes.fail("extract", EXIT_BAD_INPUT, str(exc))
     except OSError as exc:
         return exitcodes.fail("extract", EXIT_BAD_INPUT, "cannot read %s: %s" % (path, exc.strerror or exc))
     page = Page(url=url or "", body=body, query=query)
     try:
+        page.check_size()
         records = extract(page, platform)
     except BlockedPage as exc:
         return exitcodes.fail("extract", EXIT_BLOCKED, str(exc))
     except ExtractionError as exc:
-        return exitcodes.fail("extract", EXIT_BAD_INPUT, str(exc))
+        return exitcodes.fail("extract", EXIT_BAD_INPUT, str(exc) or type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 - last resort: a bug, still one line and no traceback
+        return exitcodes.fail("extract", EXIT_BAD_INPUT, "internal error reading %s: %s: %s"
+                              % (path, type(exc).__name__, _first_line(exc)))
     if not records:
         return exitcodes.fail("extract", EXIT_EMPTY, "no record in %s: the page holds an empty result list" % path)
-    out = sys.stdout.buffer
-    for record in records:
-        out.write(to_json_line(record))
-    out.flush()
+    try:
+        out = sys.stdout.buffer
+        for record in records:
+            out.write(to_json_line(record))
+        out.flush()
+    except BrokenPipeError:  # `scrapy extract ... | head`: the reader left, nothing more to say
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - a record that cannot be written: one line, no traceback
+        return exitcodes.fail("extract", EXIT_BAD_INPUT, "cannot write the records of %s: %s: %s"
+                              % (path, type(exc).__name__, _first_line(exc)))
     return EXIT_OK
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:300] if lines else "(no message)"

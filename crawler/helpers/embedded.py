@@ -13,7 +13,15 @@
   Instagram keep Relay data in many ``<script type="application/json">``).
 
 Each returns None / empty when the structure is absent; parsers decide whether
-that means the page changed (``PageChanged``).
+that means the page changed (``PageChanged``). JSON or a JS literal nested too
+deeply to read raises PageChanged (``parse_json``), never RecursionError; in the
+collections (``json_scripts``, ``jsonld``) such a block is skipped like any
+unreadable one.
+
+- ``parse_json(text)``: ``json.loads`` for parsers (ValueError when not JSON,
+  PageChanged when nested too deeply).
+- ``html_selector(markup)``: a parsel Selector on HTML that may carry control
+  characters (``xml_safe``), e.g. HTML found inside JSON.
 """
 from __future__ import annotations
 
@@ -27,7 +35,44 @@ import chompjs
 from extruct.jsonld import JsonLdExtractor
 from parsel import Selector
 
+from crawler.errors import PageChanged
+
 _UNDEFINED = re.compile(r"(?<=[:\[,(])\s*undefined\s*(?=[,}\])])")
+
+
+# what lxml refuses in a string (XML 1.0 Char); form feed is HTML whitespace, kept as a space
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# the characters _balanced_end looks at; everything else is skipped by the regex engine
+_JS_SYNTAX = re.compile(r"[\\\"'`{}\[\]]")
+_MAX_LITERAL_TRIES = 50  # matches tried per pattern: bounds the work on pages built to make it quadratic
+
+
+class TooDeep(PageChanged):
+    """JSON or a JS literal nested deeper than the parser's recursion allows."""
+
+    def __init__(self, what: str = "JSON"):
+        super().__init__("%s nested too deeply to read (more levels than any real page has)" % what)
+
+
+def parse_json(text: str | bytes) -> Any:
+    """``json.loads``: ValueError when ``text`` is not JSON, TooDeep (a PageChanged) when it nests too deeply."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise TooDeep() from None
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters lxml refuses (C0 controls but tab, newline and CR; NUL;
+    U+FFFE/U+FFFF; lone surrogates); form feed becomes a space. For building a Selector."""
+    if "\x0c" in text:
+        text = text.replace("\x0c", " ")
+    return _NOT_XML.sub("", text)
+
+
+def html_selector(markup: str | None) -> Selector:
+    """A parsel Selector on ``markup`` that no control character or NUL byte can crash."""
+    return Selector(text=xml_safe(markup or "") or "<html></html>", type="html")
 
 
 def script_text(sel: Selector, script_id: str) -> str | None:
@@ -43,26 +88,37 @@ def script_json(sel: Selector, script_id: str) -> Any:
 
 
 def loads_lenient(text: str) -> Any:
-    """JSON, or URI-encoded JSON; None when it is neither."""
+    """JSON, or URI-encoded JSON; None when it is neither, TooDeep when it nests too deeply."""
     text = text.strip()
     for candidate in (text, unquote(text)) if "%7B" in text[:10] or "%22" in text[:20] else (text,):
         try:
-            return json.loads(candidate)
+            return parse_json(candidate)
         except ValueError:
             continue
     return None
 
 
+def _readable(text: str) -> Any:
+    """loads_lenient for collections of blocks: a block nested too deeply is skipped (None) like a broken one."""
+    try:
+        return loads_lenient(text)
+    except TooDeep:
+        return None
+
+
 def _balanced_end(text: str, start: int) -> int | None:
     """Index just past the JS object/array opening at ``start`` (strings and escapes respected)."""
-    depth, i, n, quote = 0, start, len(text), None
-    while i < n:
-        ch = text[i]
+    depth, quote, pos, n = 0, None, start, len(text)
+    while pos < n:
+        match = _JS_SYNTAX.search(text, pos)
+        if match is None:
+            return None
+        i, ch = match.start(), match.group()
+        pos = i + 1
         if quote:
             if ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
+                pos = i + 2
+            elif ch == quote:
                 quote = None
         elif ch in "\"'`":
             quote = ch
@@ -72,13 +128,16 @@ def _balanced_end(text: str, start: int) -> int | None:
             depth -= 1
             if depth == 0:
                 return i + 1
-        i += 1
     return None
 
 
 def _first_literal(text: str, pattern: re.Pattern) -> Any:
-    """The first JS object/array literal, right after a match of ``pattern``, that parses (JSON or JS)."""
-    for match in pattern.finditer(text):
+    """The first JS object/array literal, right after a match of ``pattern``, that parses (JSON or JS).
+    None when none does; TooDeep when the only ones found nest too deeply to read."""
+    too_deep = False
+    for tries, match in enumerate(pattern.finditer(text)):
+        if tries >= _MAX_LITERAL_TRIES:
+            break
         end = _balanced_end(text, match.end())
         if end is None:
             continue
@@ -87,10 +146,18 @@ def _first_literal(text: str, pattern: re.Pattern) -> Any:
             return json.loads(literal)
         except ValueError:
             pass
+        except RecursionError:
+            too_deep = True
+            continue
         try:
             return chompjs.parse_js_object(literal)
         except ValueError:
             continue
+        except RecursionError:
+            too_deep = True
+            continue
+    if too_deep:
+        raise TooDeep("a JavaScript literal")
     return None
 
 
@@ -104,7 +171,7 @@ def json_scripts(sel: Selector, contains: str | None = None) -> Iterator[Any]:
     for text in sel.xpath('//script[@type="application/json"]/text()').getall():
         if contains and contains not in text:
             continue
-        data = loads_lenient(text)
+        data = _readable(text)
         if data is not None:
             yield data
 
@@ -115,7 +182,7 @@ def jsonld(sel: Selector) -> list[dict]:
         raw = JsonLdExtractor().extract_items(sel.root)
         items = list(raw)
     except Exception:  # extruct gives up on the first broken block; read the rest one by one
-        items = [loads_lenient(t) for t in sel.xpath('//script[@type="application/ld+json"]/text()').getall()]
+        items = [_readable(t) for t in sel.xpath('//script[@type="application/ld+json"]/text()').getall()]
     out: list[dict] = []
     stack = list(reversed(items))
     while stack:

@@ -8,6 +8,7 @@ missing or the value does not coerce. A path may be a dotted string or a tuple
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -84,27 +85,34 @@ def as_int(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value) if value.is_integer() else None
+        return int(value) if math.isfinite(value) and value.is_integer() else None
     if isinstance(value, str):
         s = value.strip()
-        if s.lstrip("-").isdigit():
-            return int(s)
+        if s.lstrip("-").isascii() and s.lstrip("-").isdigit():
+            try:
+                return int(s)
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                return None
     return None
 
 
 def as_float(value: Any) -> float | None:
+    """Finite numbers: ints, floats, Decimals and numeric strings ("4.68", "4,68")."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, str):
+    if isinstance(value, (int, float, Decimal)):
         try:
-            return float(value.strip().replace(",", "."))
-        except ValueError:
+            number = float(value)
+        except (OverflowError, ValueError):
             return None
-    return None
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip().replace(",", "."))
+        except (OverflowError, ValueError):
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def as_bool(value: Any) -> bool | None:
@@ -112,8 +120,8 @@ def as_bool(value: Any) -> bool | None:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
     return None
 
 
@@ -131,4 +139,4 @@ def as_count(value: Any) -> int | None:
 def as_digits(value: Any) -> str | None:
     """A numeric id as a string ("7551907319324364062" or the int), None for anything else."""
     text = as_str(value)
-    return text if text is not None and text.isdigit() else None
+    return text if text is not None and text.isascii() and text.isdigit() else None

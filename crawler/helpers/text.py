@@ -33,6 +33,9 @@ def absolute_url(url: str | None, base: str | None = None) -> str | None:
     url = url.strip()
     if url.startswith("//"):
         return "https:" + url
-    if base and not re.match(r"^https?://", url):
-        url = urljoin(base, url)
+    if base and isinstance(base, str) and not re.match(r"^https?://", url):
+        try:
+            url = urljoin(base, url)
+        except ValueError:  # a base urllib refuses ("http://[bad")
+            return None
     return url if re.match(r"^https?://[^\s/]+", url) else None

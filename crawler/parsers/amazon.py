@@ -34,7 +34,6 @@ parser, which recognises the result cards by content, reads it. The robot check 
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
@@ -42,7 +41,7 @@ from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
 from parsel import Selector
 
 from crawler.helpers.counts import parse_count
-from crawler.helpers.embedded import js_property
+from crawler.helpers.embedded import js_property, parse_json
 from crawler.helpers.money import currency_of, money, parse_money
 from crawler.helpers.paths import as_float, as_list, as_str, find_dicts, pick
 from crawler.helpers.text import absolute_url
@@ -282,7 +281,7 @@ class AmazonProductParser(Parser):
         """The buy box's offers from the buying-options JSON, when the page has it."""
         for raw in sel.css(".twister-plus-buying-options-price-data::text").getall():
             try:
-                data = json.loads(raw)
+                data = parse_json(raw)
             except ValueError:
                 continue
             offers = find_dicts(data, lambda d: "priceAmount" in d)
@@ -418,7 +417,7 @@ class AmazonProductParser(Parser):
             url = absolute_url(landing[0].attrib.get("data-old-hires"))
             if not url:
                 try:
-                    sizes = json.loads(landing[0].attrib.get("data-a-dynamic-image") or "{}")
+                    sizes = parse_json(landing[0].attrib.get("data-a-dynamic-image") or "{}")
                 except ValueError:
                     sizes = {}
                 if isinstance(sizes, dict) and sizes:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from crawler.errors import PageChanged
+from crawler.redact import NAVIGATION_PARAMS, redact_url
 from crawler.page import Page
 from crawler.schema import KINDS, Envelope
 
@@ -70,6 +71,9 @@ class Parser:
         fields.setdefault("fetched_at", page.fetched_at)
         fields.setdefault("crawl_id", page.crawl_id)
         fields.setdefault("query", page.query)
+        for key in ("url", "source_url"):  # without signing tokens (crawler.redact; the link keeps what
+            if isinstance(fields.get(key), str):  # following it needs, RedactPipeline strips it before storage)
+                fields[key] = redact_url(fields[key], keep=NAVIGATION_PARAMS if key == "url" else ())
         return KINDS[kind](**fields)
 
     def changed(self, what: str) -> PageChanged:

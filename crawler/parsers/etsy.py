@@ -20,13 +20,13 @@ USD), not what this buyer pays: never read.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 from urllib.parse import unquote
 
 from crawler.helpers.money import parse_money
+from crawler.helpers.embedded import parse_json
 from crawler.helpers.paths import as_digits, as_str, find_dicts
 from crawler.helpers.schema_org import (
     canonical_url,
@@ -131,7 +131,7 @@ class EtsyListingParser(Parser):
         match = _SHOP.search(page.text)
         if match:
             try:
-                name = json.loads('"%s"' % match.group(2))
+                name = parse_json('"%s"' % match.group(2))
             except ValueError:
                 name = None
             return match.group(1), name or None
@@ -194,6 +194,8 @@ class EtsySearchParser(Parser):
             raise self.changed("neither listing cards (data-listing-id) nor a JSON-LD ItemList found")
         shop = _SHOP_PATH.search(page.url or "")
         shop_name = unquote(shop.group(1)) if shop else None
+        if shop_name and shop_name not in page.text:
+            shop_name = None  # the URL's shop name only where the page itself shows it
         lang = (page.sel.xpath("/html/@lang").get() or "").replace("-", "_") or None
         for listing_id in list(cards) + [i for i in by_id if i not in cards]:
             yield self._record(page, listing_id, cards.get(listing_id), by_id.get(listing_id), shop_name, lang)

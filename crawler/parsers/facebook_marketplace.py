@@ -32,13 +32,12 @@ search results.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from crawler.errors import PageChanged
-from crawler.helpers.embedded import json_scripts, loads_lenient
+from crawler.helpers.embedded import json_scripts, loads_lenient, parse_json
 from crawler.helpers.money import currency_of, money, parse_money
 from crawler.helpers.paths import as_bool, as_digits, as_list, as_str, find_dicts, pick, pick_first
 from crawler.helpers.text import absolute_url
@@ -90,7 +89,7 @@ def graphql_payloads(page: Page) -> list:
             payloads.append(loads_lenient(line))
     if not payloads or any(p is None for p in payloads):
         try:
-            return [json.loads(text)]
+            return [parse_json(text)]
         except ValueError:
             raise PageChanged("the GraphQL answer is not JSON (nor JSON lines)") from None
     return payloads

@@ -202,6 +202,8 @@ class _ShopeeParser(Parser):
             data = page.json
         except PageChanged:  # a truncated answer is the parser's PageChanged, not a block
             return None
+        if _cards(data):  # complete data with an anti-bot code is data, not a block
+            return None
         return "verification" if error_code(data) in ANTI_BOT_ERRORS else None
 
     def _fail(self, data, what: str):

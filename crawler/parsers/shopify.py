@@ -42,10 +42,10 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from parsel import Selector
 
 from crawler.errors import PageChanged
 from crawler.helpers.money import money, parse_money, scaled_money
+from crawler.helpers.embedded import html_selector
 from crawler.helpers.paths import as_bool, as_digits, as_list, as_str, pick, pick_first
 from crawler.helpers.schema_org import canonical_url, images, listing_fields, product_id
 from crawler.helpers.structured import extractor_of
@@ -105,7 +105,7 @@ def _html_text(markup: str | None) -> str | None:
     if not markup:
         return None
     markup = re.sub(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6])>", "\n", markup)
-    value = Selector(text="<div>%s</div>" % markup).xpath("string(//div)").get() or ""
+    value = html_selector("<div>%s</div>" % markup).xpath("string(//div)").get() or ""
     return value.strip("\n") or None
 
 

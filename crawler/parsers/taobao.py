@@ -42,15 +42,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
-import json
 from decimal import Decimal
 from urllib.parse import unquote
 
 from w3lib.html import remove_tags
 
-from crawler.helpers.embedded import js_assignment, js_property, loads_lenient
+from crawler.helpers.embedded import js_assignment, js_property, loads_lenient, parse_json
 from crawler.helpers.money import money, parse_money, parse_money_range
 from crawler.helpers.paths import as_bool, as_count, as_digits, as_int, as_list, as_str, pick, pick_first
 from crawler.helpers.text import absolute_url
@@ -138,7 +137,7 @@ def mtop_answer(page: Page):
         text = page.text
         match = _JSONP.match(text) if not page.is_json else None
         try:
-            page.__dict__["_mtop"] = json.loads(match.group(1) if match else text)
+            page.__dict__["_mtop"] = parse_json(match.group(1) if match else text)
         except ValueError:
             page.__dict__["_mtop"] = None
     return page.__dict__["_mtop"]
@@ -329,8 +328,7 @@ class TaobaoItemParser(Parser):
 
     def _from_res(self, page: Page, res: dict, extractor: str):
         item, seller, components = res.get("item"), res.get("seller"), res.get("componentsVO")
-        url_id = as_digits((parse_qs(urlsplit(page.url).query).get("id") or [None])[0])
-        item_id = require(pick(item, "itemId", as_digits) or url_id, self, "item.itemId")
+        item_id = require(pick(item, "itemId", as_digits), self, "item.itemId")  # the page's, never the URL's
         price_text = pick_first(components, "priceVO.price.priceText", coerce=as_str) or pick_first(
             res, ("skuCore", "sku2info", "0", "price", "priceText"), coerce=as_str)
         price, price_max = parse_money_range(price_text, "CNY")

@@ -45,9 +45,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from parsel import Selector
 
 from crawler.errors import PageChanged
+from crawler.helpers.embedded import html_selector
 from crawler.helpers.paths import as_bool, as_count, as_digits, as_float, as_int, as_list, as_str, pick, pick_first
 from crawler.helpers.text import absolute_url, hashtags
 from crawler.helpers.times import to_utc
@@ -473,7 +473,7 @@ class TikTokOEmbedParser(Parser):
         if not isinstance(data, dict):
             raise self.changed("the oEmbed answer is not a JSON object")
         html = pick(data, "html", as_str) or ""
-        embed = Selector(text=html) if "<blockquote" in html else None
+        embed = html_selector(html) if "<blockquote" in html else None
         post_id = pick(data, "embed_product_id", as_digits) or (
             as_digits(embed.xpath("//blockquote/@data-video-id").get()) if embed else None)
         if not post_id:

@@ -44,13 +44,12 @@ block, recognised in ``detect_block`` even where the title is localised.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from crawler.errors import PageChanged
-from crawler.helpers.embedded import js_property, script_text
+from crawler.helpers.embedded import js_property, script_text, parse_json
 from crawler.helpers.money import money, parse_money
 from crawler.helpers.paths import as_count, as_digits, as_float, as_int, as_list, as_str, pick, pick_first, walk
 from crawler.helpers.text import absolute_url
@@ -109,7 +108,7 @@ def _description(desc_detail: object) -> str | None:
     blocks = desc_detail
     if isinstance(desc_detail, str):
         try:
-            blocks = json.loads(desc_detail)
+            blocks = parse_json(desc_detail)
         except ValueError:
             return desc_detail if desc_detail.strip() else None
     lines: list[str] = []

@@ -69,22 +69,21 @@ class WebProductParser(Parser):
         if not nodes:
             raise self.changed("no schema.org Product with a name (JSON-LD, microdata, RDFa or Open Graph)")
         items = page_structured(page)
-        base = canonical_url(page.sel, page.meta, page.url) or (page.url or None)
+        canonical = canonical_url(page.sel, page.meta, page.url)  # a URL the page itself names
+        base = canonical or (page.url or None)
         currency = (page.meta.get("product:price:currency") or page.meta.get("og:price:currency") or "").upper() or None
         yielded = 0
         for node in nodes:
             extractor = extractor_of(node)
             own_url = product_url(node, base)
             if extractor == "meta":  # Open Graph: only when the tags name the object
-                url = own_url or canonical_url(page.sel, page.meta, page.url)
-                ident = product_id(node) or url
-                if not url or not ident:
-                    continue
+                url = own_url or canonical
             else:
                 url = own_url or (base if len(nodes) == 1 else None)
-                ident = product_id(node) or url
-            if not url:
-                continue  # a product with neither id nor URL cannot be told apart from the others
+            # the id is the page's: the product's own id or URL, or the page's canonical URL; never the request URL
+            ident = product_id(node) or own_url or (canonical if len(nodes) == 1 else None)
+            if not url or not ident:
+                continue  # a product with neither id nor URL of its own cannot be told apart from the others
             syntax_items = [i for i in items if i.get("@syntax") == node.get("@syntax")]
             yielded += 1
             yield self.record(

@@ -58,11 +58,15 @@ def test_page_without_a_product_is_not_web():
         extract(_page(_ld({"@type": "Organization", "name": "X"})))
 
 
-def test_product_without_id_uses_its_url_and_unknowns_stay_null():
+def test_product_without_id_uses_the_url_the_page_names_and_unknowns_stay_null():
     html = _ld({"@context": "https://schema.org", "@type": "Product", "name": "Lámpara",
                 "offers": {"@type": "Offer", "price": "12", "priceCurrency": "usd"}})
-    rec = extract(_page(html, "https://lamparas.example/p/lampara"))[0]
+    named = html.replace("<head>", '<head><link rel="canonical" href="https://lamparas.example/p/lampara">')
+    rec = extract(_page(named, "https://lamparas.example/p/lampara?utm_source=x"))[0]
     assert rec.id == "https://lamparas.example/p/lampara" and rec.url == rec.id
+    # nothing on the page names the product: its id is not made up from the request URL
+    with pytest.raises(PageChanged):
+        extract(_page(html, "https://lamparas.example/p/lampara"))
     assert rec.price.model_dump() == {"amount": "12", "currency": "USD"}
     assert rec.availability is None and rec.condition is None and rec.rating is None and rec.review_count is None
     assert rec.brand is None and rec.images == [] and rec.price_max is None
@@ -72,7 +76,7 @@ def test_wrong_types_in_json_ld_give_nulls_not_crashes():
     html = _ld({"@type": "Product", "name": "Cosa", "sku": ["x"], "brand": 5, "image": {"url": 3},
                 "aggregateRating": {"ratingValue": "muy bien", "reviewCount": "muchas"},
                 "offers": [{"price": None, "priceCurrency": 7}, "gratis", {"@type": "AggregateOffer", "lowPrice": "n/a"}]})
-    rec = extract(_page(html))[0]
+    rec = extract(_page(html.replace("<head>", '<head><meta property="og:url" content="%s">' % URL)))[0]
     assert rec.title == "Cosa" and rec.id == URL
     assert rec.price is None and rec.rating is None and rec.review_count is None and rec.brand is None
     assert rec.images == []
