@@ -180,3 +180,23 @@ def explain(page: Page, status: int | None = None) -> Verdict | None:
 def classify(page: Page, status: int | None = None) -> str | None:
     verdict = explain(page, status)
     return verdict.reason if verdict else None
+
+
+# ---- walls of platform families, for the parsers' own ``detect_block`` ----
+
+# Alibaba's anti-bot (Taobao, Tmall, AliExpress, Lazada): the punish redirect, its x5sec token, mtop's
+# refusals and the baxia slider dialog
+ALIBABA_PUNISH = re.compile(r"punish\?x5secdata|_____tmd_____/punish|x5secdata=|FAIL_SYS_USER_VALIDATE|RGV587_ERROR|"
+                            r"baxia-dialog|\"action\"\s*:\s*\"captcha\"")
+
+
+def bytedance_waf(page: Page) -> bool:
+    """ByteDance's WAF proof-of-work page (TikTok, Tokopedia): ``#cs`` (the base64 challenge) with
+    ``#wci`` or ``_wafchallengeid`` (the cookie it sets)."""
+    if page.is_json:
+        return False
+    try:
+        sel = page.sel
+        return bool(sel.xpath('//*[@id="cs"]')) and bool(sel.xpath('//*[@id="wci"]') or "_wafchallengeid" in page.text)
+    except ValueError:
+        return False

@@ -61,6 +61,22 @@ def walk(obj: Any) -> Iterator[dict]:
             stack.extend(reversed(cur))
 
 
+def outermost(obj: Any, predicate: Callable[[dict], bool]) -> list[dict]:
+    """Dicts matching ``predicate``, in document order, not looking inside a match (a post's author
+    or comments are part of the post, not further posts)."""
+    found, stack = [], [obj]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, dict):
+            if predicate(cur):
+                found.append(cur)
+                continue
+            stack.extend(reversed(list(cur.values())))
+        elif isinstance(cur, list):
+            stack.extend(reversed(cur))
+    return found
+
+
 def find_dicts(obj: Any, predicate: Callable[[dict], bool]) -> list[dict]:
     return [d for d in walk(obj) if predicate(d)]
 
@@ -140,3 +156,9 @@ def as_digits(value: Any) -> str | None:
     """A numeric id as a string ("7551907319324364062" or the int), None for anything else."""
     text = as_str(value)
     return text if text is not None and text.isascii() and text.isdigit() else None
+
+
+def as_seconds(value: Any) -> float | None:
+    """A duration: a finite, non-negative number of seconds, else None."""
+    number = as_float(value)
+    return number if number is not None and number >= 0 else None

@@ -44,7 +44,6 @@ reported as a ``login_wall`` block; API answers ``{"status": "fail", "require_lo
 """
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -54,7 +53,7 @@ import chompjs
 from crawler.errors import PageChanged
 from crawler.helpers.counts import parse_count
 from crawler.helpers.embedded import json_scripts
-from crawler.helpers.paths import (as_bool, as_count, as_digits, as_float, as_int, as_list, as_str, find_dicts,
+from crawler.helpers.paths import (as_bool, as_count, as_digits, as_int, as_seconds, as_list, as_str, find_dicts,
                                    pick, pick_first)
 from crawler.helpers.text import absolute_url, hashtags
 from crawler.helpers.times import to_utc
@@ -265,11 +264,6 @@ def _music(media: dict) -> dict | None:
     return {"title": title, "author": author} if title or author else None
 
 
-def _seconds(value: Any) -> float | None:
-    """A duration: a finite, non-negative number of seconds, else None."""
-    number = as_float(value)
-    return number if number is not None and math.isfinite(number) and number >= 0 else None
-
 
 def _author(user_id: str | None, handle: str | None, name: str | None) -> dict:
     return {"id": user_id, "handle": handle, "name": name,
@@ -316,7 +310,7 @@ def media_post(parser: Parser, page: Page, media: dict, extractor: str, owner: d
         created_at=to_utc(pick_first(media, "taken_at", "taken_at_timestamp", coerce=as_int)),
         media_type=media_type,
         image_count=_image_count(media, media_type),
-        duration_s=_seconds(pick(media, "video_duration")) if media_type == "video" else None,
+        duration_s=as_seconds(pick(media, "video_duration")) if media_type == "video" else None,
         metrics={
             # play_count counts Instagram and Facebook plays, ig_play_count Instagram's alone
             "views": pick_first(media, "play_count", "ig_play_count", "view_count", "video_play_count",

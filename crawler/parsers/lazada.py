@@ -33,13 +33,13 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from w3lib.html import remove_tags, replace_entities
 
 from crawler.helpers.embedded import js_property
 from crawler.helpers.money import currency_of, money, parse_money
 from crawler.helpers.paths import as_bool, as_count, as_digits, as_float, as_list, as_str, pick, pick_first
 from crawler.helpers.schema_org import canonical_url, listing_fields, product_id, product_url, products, text
-from crawler.helpers.text import absolute_url
+from crawler.helpers.text import absolute_url, html_text
+from crawler.blocks import ALIBABA_PUNISH
 from crawler.page import Page
 from crawler.parsers.base import Parser
 from crawler.registry import register
@@ -49,7 +49,6 @@ SITES = {"lazada.co.id": "IDR", "lazada.com.my": "MYR", "lazada.sg": "SGD", "laz
 _HOSTS = r"(?:[\w-]+\.)*(?:%s)" % "|".join(re.escape(h) for h in SITES)
 _ITEM_ID = re.compile(r"-i(\d+)(?:-s\d+)?\.html")
 # Alibaba's slider captcha ("baxia"), shared by Lazada: the punish URL and the mtop answer codes
-_PUNISH = re.compile(r"_____tmd_____/punish|punish\?x5secdata|x5secdata=|FAIL_SYS_USER_VALIDATE|RGV587_ERROR")
 _NO_BRAND = {"no brand", "nobrand", "oem"}
 
 
@@ -102,12 +101,12 @@ def _rating(value: float | None, reviews: int | None) -> float | None:
 
 
 def _punished(page: Page) -> bool:
-    if _PUNISH.search(page.url or ""):
+    if ALIBABA_PUNISH.search(page.url or ""):
         return True
     if page.is_json:
         ret = " ".join(a for a in as_list(pick(_json(page), "ret")) if isinstance(a, str))
-        return bool(_PUNISH.search(ret) or _PUNISH.search(pick(_json(page), "data.url", as_str) or ""))
-    return len(page.body) < 100_000 and bool(_PUNISH.search(page.text))  # the punish page is small
+        return bool(ALIBABA_PUNISH.search(ret) or ALIBABA_PUNISH.search(pick(_json(page), "data.url", as_str) or ""))
+    return len(page.body) < 100_000 and bool(ALIBABA_PUNISH.search(page.text))  # the punish page is small
 
 
 def _json(page: Page) -> Any:
@@ -232,13 +231,9 @@ def _seller_ref(seller: Any, base: str) -> dict:
             "name": pick(seller, "name", as_str), "url": url}
 
 
-def _html_text(value: Any) -> str | None:
-    value = as_str(value)
-    if value is None:
-        return None
-    broken = re.sub(r"(?i)<br\s*/?>|</(?:p|div|li|h\d)>", "\n", value)
-    plain = re.sub(r"\n{2,}", "\n", replace_entities(remove_tags(broken))).strip()
-    return plain or None
+
+def _description(value):
+    return html_text(as_str(value), trim=True)
 
 
 @register
@@ -302,7 +297,7 @@ class LazadaProductParser(_LazadaParser):
         yield self.record(
             page, "listing", extractor="hydration",
             id=item_id, url=url, title=title,
-            description=_html_text(pick(fields, "product.desc")) or _html_text(pick(fields, "product.highlights")),
+            description=_description(pick(fields, "product.desc")) or _description(pick(fields, "product.highlights")),
             price=price, price_max=price_max,
             original_price=offers[0][1] if offers else None,
             seller=ref if any(ref.values()) else None,

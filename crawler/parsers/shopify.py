@@ -45,11 +45,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.errors import PageChanged
 from crawler.helpers.money import money, parse_money, scaled_money
-from crawler.helpers.embedded import html_selector
 from crawler.helpers.paths import as_bool, as_digits, as_list, as_str, pick, pick_first
 from crawler.helpers.schema_org import canonical_url, images, listing_fields, product_id
 from crawler.helpers.structured import extractor_of
-from crawler.helpers.text import absolute_url
+from crawler.helpers.text import absolute_url, html_text
 from crawler.page import Page
 from crawler.parsers.base import Parser
 from crawler.parsers.web import best_syntax, page_products, page_structured
@@ -100,13 +99,9 @@ def _above(candidate: Money | None, price: Money | None) -> Money | None:
     return candidate if Decimal(candidate.amount) > Decimal(price.amount) else None
 
 
-def _html_text(markup: str | None) -> str | None:
-    """A description sent as HTML (``body_html``) as its text, paragraphs on their own lines."""
-    if not markup:
-        return None
-    markup = re.sub(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6])>", "\n", markup)
-    value = html_selector("<div>%s</div>" % markup).xpath("string(//div)").get() or ""
-    return value.strip("\n") or None
+
+def _trimmed_html(markup):
+    return html_text(markup, trim=True)
 
 
 def _product_objects(data: Any) -> list[dict]:
@@ -304,7 +299,7 @@ class ShopifyProductJsonParser(Parser):
             id=pid,
             url=url,
             title=as_str(product.get("title")),
-            description=_html_text(as_str(product.get("body_html")) or as_str(product.get("description"))),
+            description=_trimmed_html(as_str(product.get("body_html")) or as_str(product.get("description"))),
             price=low,
             price_max=high,
             original_price=min(originals, key=lambda m: Decimal(m.amount)) if originals else None,

@@ -53,14 +53,13 @@ from crawler.helpers.embedded import js_assignment, js_property, loads_lenient, 
 from crawler.helpers.money import money, parse_money, parse_money_range
 from crawler.helpers.paths import as_bool, as_count, as_digits, as_int, as_list, as_str, pick, pick_first
 from crawler.helpers.text import absolute_url
+from crawler.blocks import ALIBABA_PUNISH
 from crawler.page import Page
 from crawler.parsers.base import Parser, require
 from crawler.registry import register
 
 _CONTEXT = "__ICE_APP_CONTEXT__"
 _VAR = re.compile(r"\bvar\s+([A-Za-z_$][\w$]*)\s*=\s*\{")
-_PUNISH = re.compile(r"punish\?x5secdata|_____tmd_____/punish|x5secdata=|FAIL_SYS_USER_VALIDATE|RGV587_ERROR|"
-                     r"baxia-dialog|\"action\"\s*:\s*\"captcha\"")
 _FREE_SHIPPING = ("免运费", "包邮")
 
 
@@ -287,7 +286,7 @@ class TaobaoItemParser(Parser):
         return ("TShop.Setup" in text or "Hub.config" in text) and ("alicdn.com" in text) and legacy_state(page) is not None
 
     def detect_block(self, page: Page) -> str | None:
-        if _PUNISH.search(page.url or ""):
+        if ALIBABA_PUNISH.search(page.url or ""):
             return "captcha"
         if page.is_json:
             ret = _mtop_ret(mtop_answer(page))
@@ -295,10 +294,10 @@ class TaobaoItemParser(Parser):
                 return "captcha"
             if any(code in ret for code in _MTOP_LOGIN):
                 return "login_wall"
-            return None if _mtop_detail(page) else ("captcha" if _PUNISH.search(page.text) else None)
+            return None if _mtop_detail(page) else ("captcha" if ALIBABA_PUNISH.search(page.text) else None)
         if item_data(page) is not None or legacy_state(page) is not None:
             return None
-        return "captcha" if _PUNISH.search(page.text) else None
+        return "captcha" if ALIBABA_PUNISH.search(page.text) else None
 
     def parse(self, page: Page) -> Iterator:
         if page.is_json:

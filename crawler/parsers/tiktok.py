@@ -48,9 +48,10 @@ from typing import Any
 
 from crawler.errors import PageChanged
 from crawler.helpers.embedded import html_selector
-from crawler.helpers.paths import as_bool, as_count, as_digits, as_float, as_int, as_list, as_str, pick, pick_first
+from crawler.helpers.paths import as_bool, as_count, as_digits, as_float, as_int, as_list, as_str, pick, pick_first, outermost
 from crawler.helpers.text import absolute_url, hashtags
 from crawler.helpers.times import to_utc
+from crawler.blocks import bytedance_waf
 from crawler.page import Page
 from crawler.parsers.base import Parser
 from crawler.parsers.douyin import AwemeParser, api_awemes, aweme_platform
@@ -75,13 +76,6 @@ _LIVE_STATUS = {2: "live", 4: "ended"}
 
 
 # ---- shared readers -------------------------------------------------------------------------
-
-def _waf_challenge(page: Page) -> bool:
-    """TikTok's WAF proof-of-work page: ``#cs`` (base64 challenge) with ``#wci`` (cookie name)."""
-    if page.is_json:
-        return False
-    sel = page.sel
-    return bool(sel.xpath('//*[@id="cs"]')) and bool(sel.xpath('//*[@id="wci"]') or "_wafchallengeid" in page.text)
 
 
 def _scope(page: Page) -> dict | None:
@@ -186,20 +180,6 @@ def _is_user_info(node: dict) -> bool:
             and "liveRoom" not in node)
 
 
-def _outermost(obj: Any, predicate) -> list[dict]:
-    """Dicts matching ``predicate``, in document order, not looking inside a match."""
-    found, stack = [], [obj]
-    while stack:
-        cur = stack.pop()
-        if isinstance(cur, dict):
-            if predicate(cur):
-                found.append(cur)
-                continue
-            stack.extend(reversed(list(cur.values())))
-        elif isinstance(cur, list):
-            stack.extend(reversed(cur))
-    return found
-
 
 def _item_post(parser: Parser, page: Page, item: dict, canonical: Any = None, extractor: str = "hydration",
                users: Any = None):
@@ -284,7 +264,7 @@ class _PageParser(Parser):
         return False
 
     def detect_block(self, page: Page) -> str | None:
-        if _waf_challenge(page):
+        if bytedance_waf(page):
             return "verification"
         for code in self._statuses(page):
             if code in _BLOCK_STATUS:
@@ -298,7 +278,7 @@ class _PageParser(Parser):
     def _statuses(self, page: Page) -> list[int]:
         codes = []
         for state in self._states(page):
-            for node in _outermost(state, lambda d: "statusCode" in d):
+            for node in outermost(state, lambda d: "statusCode" in d):
                 code = _status(node)
                 if code:
                     codes.append(code)
@@ -314,7 +294,7 @@ class _PageParser(Parser):
             yield from records
             return
         for state in states:
-            for node in _outermost(state, lambda d: bool(_status(d))):
+            for node in outermost(state, lambda d: bool(_status(d))):
                 raise _status_error(self, node, _status(node))
         scope = _scope(page)
         if scope is not None and not any(isinstance(scope.get(k), dict) for k in self.scope_keys):
@@ -327,7 +307,7 @@ class _PageParser(Parser):
         for state in states:
             users = pick(state, "UserModule.users")
             # the page's users first: a profile's account, then its posts
-            for info in _outermost(state, _is_user_info):
+            for info in outermost(state, _is_user_info):
                 account = _account(self, page, info["user"], [info.get("statsV2"), info.get("stats")], "hydration")
                 if account is not None:
                     yield account
@@ -337,7 +317,7 @@ class _PageParser(Parser):
                     account = _account(self, page, user, [stats, user], "hydration")
                     if account is not None:
                         yield account
-            for item in _outermost(state, _is_item):
+            for item in outermost(state, _is_item):
                 post = _item_post(self, page, item, canonical, users=users)
                 if post is None:
                     continue
@@ -422,7 +402,7 @@ class TikTokLiveParser(Parser):
         return not page.is_json and 'id="SIGI_STATE"' in page.text and '"LiveRoom"' in page.text
 
     def detect_block(self, page: Page) -> str | None:
-        if _waf_challenge(page):
+        if bytedance_waf(page):
             return "verification"
         live_room = pick(page.script_json("SIGI_STATE"), "LiveRoom")
         if pick(live_room, "needLogin") is True and not pick(live_room, "liveRoomUserInfo.user"):
@@ -597,7 +577,7 @@ class _ApiParser(AwemeParser):
 
     def records(self, page: Page, data: dict) -> Iterator:
         """Every itemStruct, userInfo and search user_info in document order, then awemes and a ``user``."""
-        for node in _outermost(data, lambda d: _is_item(d) or _is_user_info(d) or isinstance(d.get("user_info"), dict)):
+        for node in outermost(data, lambda d: _is_item(d) or _is_user_info(d) or isinstance(d.get("user_info"), dict)):
             if _is_item(node):
                 post = _item_post(self, page, node, extractor="api")
                 if post is not None:
@@ -721,7 +701,7 @@ class TikTokLiveApiParser(Parser):
         data = page.json
         if not isinstance(data, dict):
             raise self.changed("the webcast answer is not a JSON object")
-        rooms = _outermost(data, lambda d: isinstance(d.get("owner"), dict) and "user_count" in d
+        rooms = outermost(data, lambda d: isinstance(d.get("owner"), dict) and "user_count" in d
                            and pick_first(d, "id_str", "id", coerce=as_digits) is not None
                            and pick(d, "owner.display_id", as_str) is not None)
         for room in rooms:

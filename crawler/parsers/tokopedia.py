@@ -53,6 +53,7 @@ from crawler.helpers.money import money, parse_money, parse_money_range
 from crawler.helpers.paths import as_bool, as_count, as_digits, as_float, as_int, as_list, as_str, find_dicts, pick, pick_first, walk
 from crawler.helpers.schema_org import listing_fields, product_id, product_url, products, text
 from crawler.helpers.text import absolute_url
+from crawler.blocks import bytedance_waf
 from crawler.page import Page
 from crawler.parsers.base import Parser
 from crawler.registry import register
@@ -67,12 +68,6 @@ _SHOP_PRODUCTS_ROOT = re.compile(r"^GetShopProduct$", re.I)
 _SOLD = re.compile(r"terjual|\bsold\b", re.I)
 _MAX_DEPTH = 60
 
-
-def waf_challenge(page: Page) -> bool:
-    """ByteDance's WAF proof-of-work page (the same as TikTok's): ``#cs`` challenge with ``#wci`` / ``_wafchallengeid``."""
-    if page.is_json:
-        return False
-    return bool(page.sel.xpath('//*[@id="cs"]')) and bool(page.sel.xpath('//*[@id="wci"]') or "_wafchallengeid" in page.text)
 
 
 # ---- where the data is -------------------------------------------------------------
@@ -259,7 +254,7 @@ class _TokopediaParser(Parser):
     def detect_block(self, page: Page) -> str | None:
         if page_data(page):
             return None
-        return "verification" if waf_challenge(page) else None
+        return "verification" if bytedance_waf(page) else None
 
     def _fail(self, page: Page, what: str) -> PageChanged:
         errors = []

@@ -24,35 +24,20 @@ profile's ``userInfo`` / ``data.user``.
 """
 from __future__ import annotations
 
-import html
-import math
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from crawler.helpers.paths import (as_bool, as_count, as_digits, as_float, as_int, as_list, as_str, find_dicts, pick,
+from crawler.helpers.paths import (as_bool, as_count, as_digits, as_int, as_seconds, as_list, as_str, find_dicts, pick,
                                    pick_first, walk)
-from crawler.helpers.text import hashtags
+from crawler.helpers.text import hashtags, html_text
 from crawler.helpers.times import to_utc
 from crawler.page import Page
 from crawler.parsers.base import Parser, unique
 from crawler.registry import register
 
-_TAG = re.compile(r"<[^>]*>")
-_BREAK = re.compile(r"<br\s*/?>", re.I)
-_IMG_ALT = re.compile(r"""<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", re.I)
 _LOGIN = re.compile(r"登录|login|passport\.weibo", re.I)
 
-
-def html_text(markup: str | None) -> str | None:
-    """The text of Weibo's HTML status text: ``<br>`` as newlines, emoji images as their alt text
-    ("[笑cry]"), links as their words; entities decoded, nothing trimmed."""
-    if not markup:
-        return None
-    text = _BREAK.sub("\n", markup)
-    text = _IMG_ALT.sub(lambda m: m.group(1) or m.group(2) or m.group(3) or "", text)
-    text = html.unescape(_TAG.sub("", text))
-    return text if text.strip() else None
 
 
 def _is_user(d: Any) -> bool:
@@ -88,10 +73,6 @@ def _image_count(status: dict) -> int | None:
         count = len(as_list(status.get("pics"))) or len(as_list(status.get("pic_ids")))
     return count or None
 
-
-def _seconds(value: Any) -> float | None:
-    number = as_float(value)
-    return number if number is not None and math.isfinite(number) and number >= 0 else None
 
 
 def _user_id(user: Any) -> str | None:
@@ -195,7 +176,7 @@ class WeiboStatusParser(Parser):
             media_type=_media_type(status),
             image_count=_image_count(status),
             duration_s=pick_first(status, "page_info.media_info.duration", "page_info.media_info.video_duration",
-                                  coerce=_seconds),
+                                  coerce=as_seconds),
             metrics={
                 "views": pick_first(status, "page_info.media_info.online_users_number", "page_info.play_count",
                                     "page_info.media_info.online_users", coerce=as_count),
