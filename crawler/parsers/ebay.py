@@ -136,8 +136,10 @@ class EbaySearchParser(_EbayParser):
     def sniff(self, page: Page) -> bool:
         if page.is_json:
             return False
-        head = page.text[:5000].lower()
-        return "ebay" in head and bool(page.sel.css("li.s-card, li.s-item"))
+        # result cards that link to eBay items (the head of a rendered page may be all CSS variables)
+        return "ebay" in page.text and bool(page.sel.xpath(
+            '//li[contains(@class, "s-card") or contains(@class, "s-item")]'
+            '//a[contains(@href, "ebay.") and contains(@href, "/itm/")]'))
 
     def parse(self, page: Page) -> Iterator:
         url = _page_url(page)
