@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
+
+from crawler import redact
+from crawler.redact import REDACTED
 
 
 class HarError(Exception):
@@ -112,46 +116,118 @@ def entry(url: str, body: bytes | str, mime: str = "text/html; charset=utf-8", s
     }
 
 
-def write_har(entries: list[dict], path: str | Path) -> Path:
+def write_har(entries: list[dict], path: str | Path, private: bool = False) -> Path:
+    """``private``: created owner-only (0600) and replaced atomically (recordings)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     har = {"log": {"version": "1.2", "creator": {"name": "social-commerce-crawler", "version": "0.1"}, "entries": entries}}
-    path.write_text(json.dumps(har, ensure_ascii=False, indent=1), encoding="utf-8")
+    text = json.dumps(har, ensure_ascii=False, indent=1)
+    if not private:
+        path.write_text(text, encoding="utf-8")
+        return path
+    tmp = path.with_name(path.name + ".tmp-%d" % os.getpid())
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return path
 
 
 # ---- scrubbing what must never leave the machine in a recording ----
 
-SECRET_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization", "x-csrftoken", "x-csrf-token",
-                  "x-ig-www-claim", "x-fb-lsd", "x-secsdk-csrf-token", "x-tt-token", "x-auth-token", "x-api-key"}
-# query parameters that carry session or signing tokens on the platforms we crawl
-SECRET_PARAMS = re.compile(r"^(mstoken|x-bogus|a_bogus|x_bogus|_signature|verifyfp|fp|token|access_token|xsec_token|"
-                           r"_m_h5_tk|sign|lsd|fb_dtsg|session|sessionid|sid|auth)$", re.I)
-REDACTED = "REDACTED"
+SECRET_HEADERS = {"cookie", "set-cookie", "set-cookie2", "authorization", "proxy-authorization", "x-csrftoken",
+                  "x-csrf-token", "x-ig-www-claim", "x-fb-lsd", "x-secsdk-csrf-token", "x-tt-token", "x-auth-token",
+                  "x-api-key", "x-amz-security-token", "x-goog-api-key", "x-s", "x-t", "x-s-common", "x-b3-traceid",
+                  "x-mssdk-info", "x-tt-params", "x-argus", "x-gorgon", "x-khronos", "x-ladon", "x-sign"}
+# custom session headers by their look: anything with token, csrf, auth, session, sign, secret, bogus in its name
+SECRET_HEADER_LOOK = re.compile(r"token|csrf|xsrf|auth|session|sign|secret|bogus|gnarly|cookie|claim|credential", re.I)
+# headers whose value is a URL: scrubbed like the request URL (the Referer carries every token of the page)
+URL_HEADERS = {"referer", "origin", "location", "content-location", "link", "refresh"}
+# query parameters that carry session or signing tokens on the platforms we crawl (crawler.redact's list)
+SECRET_PARAMS = re.compile(r"^(mstoken|x-bogus|a_bogus|x_bogus|_signature|signature|verifyfp|fp|token|access_token|"
+                           r"xsec_token|_m_h5_tk|sign|lsd|fb_dtsg|session|sessionid|sid|auth)$", re.I)
+
+
+def _secret_param(name: str) -> bool:
+    return bool(name) and (bool(SECRET_PARAMS.match(name)) or redact.is_secret_name(name))
 
 
 def _scrub_url(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.query:
-        return url
-    query = [(k, REDACTED if SECRET_PARAMS.match(k) else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe="/:,"), parts.fragment))
+    return redact.mask_url(url)
 
 
-def scrub(har: dict[str, Any]) -> dict[str, Any]:
-    """Drop cookies, authorization headers and storage tokens from every entry (in place; also returned)."""
+def _secret_header(name: str) -> bool:
+    low = (name or "").lower()
+    return low in SECRET_HEADERS or bool(SECRET_HEADER_LOOK.search(low)) or redact.is_secret_name(low)
+
+
+def _scrub_header(header: dict) -> dict:
+    name = (header.get("name") or "").lower()
+    value = header.get("value")
+    if name in URL_HEADERS and isinstance(value, str):
+        return {**header, "value": redact.redact_text(_scrub_url(value))}
+    return header
+
+
+def _scrub_text(text: str, mime: str) -> str:
+    """A body: JSON walked (secret keys masked, URLs scrubbed), form bodies by field, else token pairs."""
+    if not text:
+        return text
+    stripped = text.lstrip()
+    if "json" in (mime or "").lower() or stripped[:1] in ("{", "["):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            pass
+        else:
+            scrubbed = redact.redact_obj(data, url=_scrub_url)
+            return text if scrubbed == data else json.dumps(scrubbed, ensure_ascii=False, separators=(",", ":"))
+    if "x-www-form-urlencoded" in (mime or "").lower():
+        pairs = parse_qsl(text, keep_blank_values=True)
+        return urlencode([(k, REDACTED if _secret_param(k) else v) for k, v in pairs])
+    return redact.redact_text(text)
+
+
+def scrub(har: dict[str, Any], extra_names=()) -> dict[str, Any]:
+    """Everything secret out of every entry (in place; also returned): cookies, authorization and custom
+    session headers, ``Set-Cookie``; URL tokens in the request URL, queryString, Referer, Origin, Location
+    and ``redirectURL``; POST bodies (form fields, JSON keys, URLs inside) and text response bodies.
+    ``extra_names``: more header/parameter/key names (``SCRUB_EXTRA_NAMES``)."""
+    if extra_names:
+        redact.add_names(extra_names)
+    for page in har.get("log", {}).get("pages", []) or []:
+        if isinstance(page.get("title"), str):
+            page["title"] = _scrub_url(page["title"])
     for item in har.get("log", {}).get("entries", []):
         for side in ("request", "response"):
             part = item.get(side) or {}
             part["cookies"] = []
-            part["headers"] = [h for h in part.get("headers", []) if h.get("name", "").lower() not in SECRET_HEADERS]
+            part["headers"] = [_scrub_header(h) for h in part.get("headers", []) if not _secret_header(h.get("name", ""))]
         request = item.get("request") or {}
         if request.get("url"):
             request["url"] = _scrub_url(request["url"])
         request["queryString"] = [
-            {"name": q.get("name"), "value": REDACTED if SECRET_PARAMS.match(q.get("name", "")) else q.get("value")}
+            {**q, "value": REDACTED if _secret_param(q.get("name", "")) else q.get("value")}
             for q in request.get("queryString", [])]
         post = request.get("postData")
-        if isinstance(post, dict) and post.get("params"):
-            post["params"] = [p for p in post["params"] if not SECRET_PARAMS.match(p.get("name", ""))]
+        if isinstance(post, dict):
+            if post.get("params"):
+                post["params"] = [{**p, "value": REDACTED} if _secret_param(p.get("name", "")) else p
+                                  for p in post["params"]]
+            if isinstance(post.get("text"), str):
+                post["text"] = _scrub_text(post["text"], post.get("mimeType", ""))
+        response = item.get("response") or {}
+        if isinstance(response.get("redirectURL"), str) and response["redirectURL"]:
+            response["redirectURL"] = _scrub_url(response["redirectURL"])
+        content = response.get("content") or {}
+        if isinstance(content.get("text"), str) and content.get("encoding") != "base64":
+            scrubbed = _scrub_text(content["text"], content.get("mimeType", ""))
+            if scrubbed != content["text"]:
+                content["text"] = scrubbed
+                content["size"] = len(scrubbed.encode("utf-8"))
     return har

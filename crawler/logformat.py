@@ -9,6 +9,13 @@ crawl command calls ``configure(settings)`` first (``LOG_FORMAT=json`` in the en
 logger. Any other value keeps Scrapy's text lines on stderr.
 
 The crawl's one-line summary (``summary_line``) is a JSON object too in this format.
+
+Whatever the format, every log record is redacted (``install_redaction``, ``crawler.redact``): URL
+signing and session tokens, credentials in URLs, bearer tokens and cookies, and the values of
+``AWS_SECRET_ACCESS_KEY``/``AWS_SESSION_TOKEN`` and proxy passwords never reach a handler, at any
+level. A ``RedactFilter`` does it on every handler of the root logger (Scrapy's included); the log
+record factory does it at the source, so handlers added later are covered too. The AWS SDK's
+loggers (botocore, boto3, s3transfer, urllib3) stay at ``AWS_LOG_LEVEL`` (WARNING) or above.
 """
 from __future__ import annotations
 
@@ -18,6 +25,8 @@ import os
 import sys
 from datetime import datetime, timezone
 from typing import Any
+
+from crawler import redact
 
 # what every line says about the crawl; filled once the spider exists (crawler.sharding.attach)
 CONTEXT: dict[str, Any] = {"spider": None, "crawl_id": None, "run_id": None, "shard": None}
@@ -70,8 +79,69 @@ class JsonHandler(logging.StreamHandler):
         super().emit(record)
 
 
+AWS_LOGGERS = ("botocore", "boto3", "s3transfer", "urllib3")
+
+
+def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    if getattr(record, "_redacted", False):
+        return record
+    try:
+        message = record.getMessage()
+    except Exception:  # a bad format string: leave it to the handler's own error path
+        return record
+    record.msg, record.args = redact.redact_text(message), ()
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = redact.redact_text(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact.redact_text(record.stack_info)
+    record._redacted = True
+    return record
+
+
+class RedactFilter(logging.Filter):
+    """Redacts a record before its handler formats it (crawler.redact)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        _redact_record(record)
+        return True
+
+
+_FACTORY_INSTALLED = False
+
+
+def install_redaction(settings=None) -> None:
+    """Every log record redacted from now on (idempotent): the record factory, a filter on every root
+    handler, the secrets of the environment and of PROXIES registered, the AWS loggers capped."""
+    global _FACTORY_INSTALLED
+    redact.register_environment()
+    if settings is not None:
+        redact.register_proxies(settings.getlist("PROXIES"))
+        redact.add_names(settings.getlist("SCRUB_EXTRA_NAMES"))
+    if not _FACTORY_INSTALLED:
+        previous = logging.getLogRecordFactory()
+
+        def factory(*args, **kwargs):
+            return _redact_record(previous(*args, **kwargs))
+
+        logging.setLogRecordFactory(factory)
+        _FACTORY_INSTALLED = True
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactFilter) for f in handler.filters):
+            handler.addFilter(RedactFilter())
+    level = (settings.get("AWS_LOG_LEVEL") if settings is not None else None) or os.environ.get("AWS_LOG_LEVEL") \
+        or "WARNING"
+    level = logging.getLevelName(str(level).upper())
+    if not isinstance(level, int):
+        level = logging.WARNING
+    for name in AWS_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+
+
 def configure(settings) -> bool:
     """Before the crawl process starts: JSON lines on stdout when asked for. Returns whether they are."""
+    install_redaction(settings)
     json_logs = wanted(settings)
     if str(settings.get("LOG_FORMAT", "")).strip().lower() in ("json", "text"):
         # Scrapy's LOG_FORMAT is a logging format string: never hand it "json"
@@ -83,6 +153,7 @@ def configure(settings) -> bool:
     handler = next((h for h in root.handlers if isinstance(h, JsonHandler)), None)
     if handler is None:
         handler = JsonHandler()
+        handler.addFilter(RedactFilter())
         root.addHandler(handler)
     enabled = settings.getbool("LOG_ENABLED", True)
     handler.setLevel(settings.get("LOG_LEVEL") or "INFO" if enabled else logging.CRITICAL + 1)
@@ -96,7 +167,7 @@ def summary_line(summary: dict) -> str:
     """The crawl's final summary as one JSON object (the same fields as a log line, and the counts)."""
     out = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
            "level": "INFO" if summary.get("exit_code") == 0 else "ERROR", "logger": "crawler.summary",
-           "message": summary.get("message", ""),
+           "message": redact.redact_text(summary.get("message", "")),
            "spider": summary.get("spider") or CONTEXT.get("spider"),
            "crawl_id": summary.get("crawl_id") or CONTEXT.get("crawl_id"),
            "run_id": CONTEXT.get("run_id"), "shard": CONTEXT.get("shard")}
@@ -112,6 +183,6 @@ def active() -> bool:
 def error_line(message: str, logger_name: str = "crawler.commands.crawl") -> str:
     """A one-line error of the crawl command (bad configuration...) as a JSON log line."""
     return json.dumps({"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                       "level": "ERROR", "logger": logger_name, "message": message,
+                       "level": "ERROR", "logger": logger_name, "message": redact.redact_text(message),
                        "spider": CONTEXT.get("spider"), "crawl_id": CONTEXT.get("crawl_id"),
                        "run_id": CONTEXT.get("run_id"), "shard": CONTEXT.get("shard")}, ensure_ascii=False)

@@ -176,8 +176,12 @@ class ShapeReader:
         return template.format(host=host, **{k: v or "" for k, v in ids.items()})
 
     def _envelope(self, page, kind: str, **fields: Any) -> Envelope:
-        fields.update(platform=self.platform, source_url=page.url, fetched_at=page.fetched_at,
+        from crawler.redact import NAVIGATION_PARAMS, redact_url  # without signing tokens
+
+        fields.update(platform=self.platform, source_url=redact_url(page.url), fetched_at=page.fetched_at,
                       crawl_id=page.crawl_id, query=page.query, extractor="shape", partial=True)
+        if isinstance(fields.get("url"), str):
+            fields["url"] = redact_url(fields["url"], keep=NAVIGATION_PARAMS)
         return KINDS[kind](**fields)
 
     def _ref(self, obj: dict | None) -> dict:

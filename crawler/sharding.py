@@ -152,12 +152,14 @@ def shard_from(settings: Mapping | Any, environ: Mapping[str, str] | None = None
 def run_id_from(settings: Mapping | Any, crawl_id: str, environ: Mapping[str, str] | None = None) -> str:
     """The scheduled run this crawl belongs to: RUN_ID (setting, environment), Cloud Run's execution,
     else the crawl itself."""
+    from crawler.ids import check_id  # egress issue: RUN_ID becomes part of keys, validated (crawler.ids)
+
     environ = os.environ if environ is None else environ
     if _given(settings.get("RUN_ID")):
-        return str(settings.get("RUN_ID")).strip()
+        return check_id(str(settings.get("RUN_ID")).strip(), "RUN_ID")
     for name in RUN_ID_ENV:
         if _given(environ.get(name)):
-            return environ[name].strip()
+            return check_id(environ[name].strip(), name)
     return crawl_id
 
 

@@ -39,11 +39,13 @@ def test_guard_refuses_private_addresses_and_other_domains(url, why):
     assert reason is not None and why in reason
 
 
-def test_guard_refuses_a_platform_name_that_resolves_privately():
-    guard = NetworkGuard(TIKTOK)
-    infos = [(2, 1, 6, "", ("169.254.169.254", 0))]
-    assert "resolves to a private address" in guard.dns_refusal("www.tiktok.com", infos)
-    assert guard.refusal_resolved("https://www.tiktok.com/x") is not None  # cached verdict
+@pytest.mark.parametrize("url", [
+    "http://[::169.254.169.254]/", "http://[64:ff9b::7f00:1]/", "http://[64:ff9b:1::a00:1]/", "http://[::ffff:10.0.0.1]/",
+    "http://[2002:7f00:1::]/", "http://100.64.0.1/", "http://[fc00::1]/", "http://224.0.0.251/",
+])
+def test_guard_refuses_every_ipv6_embedding_and_special_range(url):
+    reason = NetworkGuard(TIKTOK, resolve=False).refusal(url)
+    assert reason is not None and "private" in reason
 
 
 def test_guard_middleware_refuses_redirect_targets_too():

@@ -6,19 +6,22 @@ One ``NetworkGuard`` serves both paths:
 - every request a browser page makes, as scrapy-playwright's ``PLAYWRIGHT_ABORT_REQUEST``
   predicate, which also drops images, media and fonts (``BLOCKED_RESOURCE_TYPES``).
 
-Hostnames are resolved (cached) and refused when any address is not global.
+These are early, name-level checks (no DNS). Addresses are decided where connections are made:
+every connection of the browser and of plain requests goes through the crawl's enforcing proxy
+(``crawler.egress``), which resolves the name itself, refuses any address that is not public
+unicast (IPv6 embeddings of IPv4 included) and connects to exactly the address it checked;
+``EgressRouteMiddleware`` sends plain requests (and their redirect hops) through it.
 ``GUARD_EXTRA_DOMAINS`` adds domains; ``GUARD_ALLOW_PRIVATE`` exists only for tests
 against a local server and is never on by default.
 """
 from __future__ import annotations
 
-import asyncio
-import ipaddress
 import logging
-import socket
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+
+from crawler.egress.addresses import parse as parse_address, refused as refused_address
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +38,9 @@ def host_matches(host: str, domains: list[str] | tuple[str, ...]) -> bool:
 
 
 def _is_private(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    return not ip.is_global or ip.is_multicast
+    """An IP literal that is not public unicast (any IPv6 embedding judged by the IPv4 it carries)."""
+    ip = parse_address(address)
+    return ip is not None and refused_address(ip) is not None
 
 
 class NetworkGuard:
@@ -53,7 +54,6 @@ class NetworkGuard:
         # in replay the HAR routes answer every browser request first; one that reaches the guard
         # means that routing failed, and it must not go to the network
         self.replay = replay
-        self._resolved: dict[str, bool] = {}
 
     @classmethod
     def for_spider(cls, spidercls, settings) -> NetworkGuard:
@@ -83,29 +83,10 @@ class NetworkGuard:
             return "host %s is not a domain of this platform" % host
         return None
 
-    def _private_by_dns(self, host: str, infos) -> bool:
-        private = any(_is_private(info[4][0]) for info in infos)
-        self._resolved[host] = private
-        return private
-
-    def dns_refusal(self, host: str, infos) -> str | None:
-        if not self.allow_private and self._private_by_dns(host, infos):
-            return "%s resolves to a private address" % host
-        return None
-
     def refusal_resolved(self, url: str) -> str | None:
-        """``refusal`` plus a blocking DNS check (plain requests)."""
-        reason = self.refusal(url)
-        if reason or not self.resolve or self.allow_private:
-            return reason
-        host = urlsplit(url).hostname or ""
-        if host in self._resolved:
-            return "%s resolves to a private address" % host if self._resolved[host] else None
-        try:
-            infos = socket.getaddrinfo(host, None)
-        except OSError:
-            return None  # unresolvable: the fetch itself will fail; nothing private was reached
-        return self.dns_refusal(host, infos)
+        """Kept for callers of the old API: the same name-level check. Addresses are checked by the
+        enforcing proxy at connect time (crawler.egress), never from a cached lookup."""
+        return self.refusal(url)
 
     async def __call__(self, request) -> bool:
         """PLAYWRIGHT_ABORT_REQUEST: True aborts the browser's request."""
@@ -117,16 +98,6 @@ class NetworkGuard:
         if request.resource_type in self.blocked_resource_types:
             return True
         reason = self.refusal(request.url)
-        if reason is None and self.resolve and not self.allow_private:
-            host = urlsplit(request.url).hostname or ""
-            if host in self._resolved:
-                reason = "%s resolves to a private address" % host if self._resolved[host] else None
-            else:
-                try:
-                    infos = await asyncio.get_running_loop().getaddrinfo(host, None)
-                except OSError:
-                    infos = []
-                reason = self.dns_refusal(host, infos)
         if reason:
             logger.warning("network guard: browser request to %s refused (%s)", request.url, reason)
             if self.stats:
@@ -161,7 +132,7 @@ class NetworkGuardMiddleware:
     def process_response(self, request, response, spider=None):
         spider = spider or self.crawler.spider
         guard: NetworkGuard | None = getattr(spider, "network_guard", None)
-        if guard is None or guard.replay or response.url == request.url:
+        if guard is None or response.url == request.url:  # replay too: a HAR may hold a hop
             return response
         reason = guard.refusal(response.url)
         if reason:
@@ -169,4 +140,45 @@ class NetworkGuardMiddleware:
             logger.error("%s: the page ended at %s, which the network guard refuses (%s); discarded",
                          request.url, response.url, reason)
             raise RefusedFinalUrl("network guard refused the final URL %s: %s" % (response.url, reason))
+        return response
+
+
+class EgressRouteMiddleware:
+    """Plain Scrapy requests (no browser) go out through the crawl's enforcing proxy
+    (``crawler.egress``), like the browser's: ``meta["proxy"]`` (a ``PROXIES`` proxy set by the
+    contexts middleware, or one from the environment) becomes the local listener's upstream. A
+    refusal by the proxy (marked with a per-crawl token, so no server can forge it) is an
+    ``IgnoreRequest`` counted as ``guard/refused_egress``, never a 403 page taken for a block."""
+
+    def __init__(self, crawler):
+        from crawler.egress import egress_for
+
+        self.crawler = crawler
+        self.egress = egress_for(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _ours(self) -> set[str]:
+        return {proxy.url for proxy in self.egress.proxies.values()}
+
+    async def process_request(self, request, spider=None):
+        if request.meta.get("playwright"):
+            return None
+        current = request.meta.get("proxy")
+        if current and current in self._ours():
+            return None
+        listener = self.egress.proxy_for(current or None)
+        await listener.start()
+        request.meta["proxy"] = listener.url
+        request.headers.pop(b"Proxy-Authorization", None)  # the listener authenticates upstream itself
+        return None
+
+    def process_response(self, request, response, spider=None):
+        marker = self.egress.policy.marker
+        if response.headers.get(b"X-Egress-Refused", b"").decode("latin-1") == marker:
+            self.crawler.stats.inc_value("guard/refused_egress")
+            raise IgnoreRequest("egress refused %s: %s" % (urlsplit(request.url).netloc,
+                                                          response.text.strip()[:200] if response.body else ""))
         return response

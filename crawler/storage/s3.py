@@ -58,6 +58,10 @@ from crawler.storage.errors import (
 )
 
 logger = logging.getLogger(__name__)
+# the SDK's DEBUG lines carry request signatures (and the session token): WARNING unless AWS_LOG_LEVEL asks
+for _name in ("botocore", "boto3", "s3transfer", "urllib3"):
+    if logging.getLogger(_name).level == logging.NOTSET:
+        logging.getLogger(_name).setLevel(str(os.environ.get("AWS_LOG_LEVEL") or "WARNING").upper())
 
 AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403", "InvalidToken",
               "ExpiredToken", "InvalidClientTokenId", "AuthorizationHeaderMalformed", "AllAccessDisabled"}
@@ -262,6 +266,12 @@ class S3Store:
     def stage_file(self, crawl_id: str, key: str, source: Path, size: int, md5_hex: str, sha256_hex: str) -> None:
         """A part is written in place: invisible to readers, who go by the manifests, until the commit."""
         self.put_file(key, source, size, md5_hex, sha256_hex)
+
+    def read_staged(self, crawl_id: str, key: str) -> bytes:
+        return self.get(key)  # staged in place
+
+    def discard_staged(self, crawl_id: str, key: str) -> None:
+        self.call(lambda: self.client.delete_object(Bucket=self.bucket, Key=self._key(key)))
 
     def commit(self, crawl_id: str, manifest_key: str, manifest: Path, parts: list[dict]) -> None:
         from crawler.storage.durable import file_digests

@@ -24,6 +24,7 @@ from crawler.storage.errors import SpoolFull, StoreError
 from crawler.storage.keys import manifest_key
 from crawler.storage.spool.commit import build_manifest, commit_crawl, write_manifest
 from crawler.storage.spool.layout import CrawlDir, store_slug
+from crawler.storage.spool.merge import merge_duplicates
 from crawler.storage.spool.parts import BUFFER, OpenPart, SpaceGuard, open_name
 from crawler.storage.spool.recovery import adopt_dead, flush_legacy, prepare
 from crawler.storage.spool.uploader import Seal, Upload, Uploader
@@ -50,7 +51,7 @@ class Outcome:
 class Writer:
     def __init__(self, store, spool_dir: str | Path | None = None, part_max_records: int = 10_000,
                  part_max_seconds: float = 300.0, flush_seconds: float = 1.0, compresslevel: int = 6,
-                 min_free_mb: float = 64.0, retry_seconds: float | None = None):
+                 min_free_mb: float = 64.0, retry_seconds: float | None = None, merge_objects: bool = True):
         self.store = store
         base = Path(spool_dir).expanduser() if spool_dir else default_spool_dir(store)
         self.root = (base / store_slug(store.uri)).resolve()
@@ -71,6 +72,10 @@ class Writer:
         self.seen_evidence: set[str] = set()
         self.full: SpoolFull | None = None         # set once the spool could not take a write
         self.adopted: list[CrawlDir] = []
+        # one record per object per crawl (crawler.storage.spool.merge): the ids written, those written twice
+        self.merge_objects = bool(merge_objects)
+        self.object_ids: dict[tuple[str, str], dict[str, int]] = {}  # id -> hash of the first page it was read on
+        self.duplicated: dict[tuple[str, str], set[str]] = {}
         self.uploader: Uploader | None = None
         self._unwritten = 0                        # bytes in the open parts' buffers
         self._last_flush = time.monotonic()
@@ -85,7 +90,8 @@ class Writer:
                    flush_seconds=settings.getfloat("SPOOL_FLUSH_SECONDS", 1.0),
                    compresslevel=settings.getint("STORE_GZIP_LEVEL", 6),
                    min_free_mb=settings.getfloat("SPOOL_MIN_FREE_MB", 64.0),
-                   retry_seconds=settings.getfloat("STORE_RETRY_SECONDS", 60.0))
+                   retry_seconds=settings.getfloat("STORE_RETRY_SECONDS", 60.0),
+                   merge_objects=settings.getbool("MERGE_OBJECTS", True))
 
     @property
     def crawl_id(self) -> str | None:
@@ -125,7 +131,9 @@ class Writer:
         self._start()
         self.crawl = CrawlDir.create(self.crawls, crawl_id)
         started_at = started_at or utc_now()
-        self.state = {"crawl_id": crawl_id, "spider": spider, "targets": targets or {}, "started_at": started_at,
+        from crawler.redact import redact_obj  # egress issue: manifests keep targets without signing tokens
+
+        self.state = {"crawl_id": crawl_id, "spider": spider, "targets": redact_obj(targets or {}), "started_at": started_at,
                       "day": started_at[:10]}
         self.state.update(extra)  # run_id, shard (crawler.sharding): top-level keys of the manifest
         write_durably(self.crawl.state_file, json.dumps(self.state, default=str).encode("utf-8"))
@@ -160,6 +168,20 @@ class Writer:
             self.full = exc
             raise
         key = (item["platform"], item["kind"])
+        self._append(key, line)
+        if self.merge_objects:
+            # an object read on two pages (a card and its detail page, two search pages) is merged at the end;
+            # the same page fetched twice (a target given twice) keeps its captures (crawler.storage.spool.merge)
+            object_id, page = str(item.get("id")), hash(item.get("source_url"))
+            ids = self.object_ids.setdefault(key, {})
+            seen = ids.setdefault(object_id, page)
+            if seen != page:
+                self.duplicated.setdefault(key, set()).add(object_id)
+        now = time.monotonic()
+        if now >= self._next_check:
+            self.tick(now)
+
+    def _append(self, key: tuple[str, str], line: bytes) -> None:
         part = self.open_parts.get(key)
         if part is None:
             part = self._open_part(*key)
@@ -171,9 +193,6 @@ class Writer:
             self._drain(part, sync=False)
         if part.records >= self.part_max_records:
             self._seal(key)
-        now = time.monotonic()
-        if now >= self._next_check:
-            self.tick(now)
 
     def _open_part(self, platform: str, kind: str) -> OpenPart:
         assert self.crawl is not None, "Writer.open() first"
@@ -291,6 +310,10 @@ class Writer:
         deadline = self._deadline()
         self._drain_uploads(deadline, outcome)
         crawl = self.crawl
+        if crawl is not None and self.duplicated and not outcome.timed_out:
+            merged = merge_duplicates(self, deadline, outcome)
+            if merged:
+                stats = {**(stats or {}), "store/merged": merged}
         if crawl is not None:
             unsealed = crawl.unsealed()
             if unsealed or self.uploader.spool_error is not None:
