@@ -252,7 +252,11 @@ def richest(records: list) -> list:
         score = _filled(record.model_dump(exclude={"evidence", "source_url", "extractor", "partial"}))
         if key not in best or score > best[key][2]:
             best[key] = (record, parser, score, best.get(key, (None, None, None, len(best)))[3])
-    return [(record, parser) for record, parser, _score, _order in sorted(best.values(), key=lambda item: item[3])]
+    kept = [(record, parser) for record, parser, _score, _order in sorted(best.values(), key=lambda item: item[3])]
+    # one object read whole from one source and partly from another (meta tags of the rendered page, the
+    # served page's JSON-LD) may carry two ids: the partial reading of the same URL goes
+    whole = {(record.kind, record.url) for record, _ in kept if not record.partial}
+    return [(record, parser) for record, parser in kept if not (record.partial and (record.kind, record.url) in whole)]
 
 
 def extract(page: Page, platform: str | None = None, watchlist=None) -> list[Envelope]:

@@ -1,11 +1,13 @@
 """The crawl's Scrapy components, without a browser: targets and spider options (crawler.targets),
 the max_items budget, the block middleware (retry with backoff, proxy retirement, giving up),
-browser contexts per proxy, and extraction from several sources of one page (``richest``)."""
+browser contexts per proxy, extraction from several sources of one page (``richest``), the browser
+identity, requests as data, login expiry, evidence objects and the record ledger of resumed crawls."""
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 import pytest
+from scrapy import signals
 from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 
@@ -178,3 +180,175 @@ def test_sources_a_block_counts_only_without_records_and_api_failures_are_not_pa
     broken_api = Page(url="https://www.tiktok.com/api/post/item_list/?x=1", body=b'{"statusCode": 0, "itemList": "x"}')
     found = extract_sources([(blocked, "page"), (broken_api, "api")], "tiktok")
     assert found.records == [] and found.blocked == "captcha" and found.failure is None
+
+
+# ---- live readiness: identity, requests as data, login expiry, evidence and the record ledger ----
+
+def test_identity_follows_the_real_version_and_chromiums_brand_order():
+    from crawler.browser import Identity
+
+    identity = Identity("150.0.7871.100", "de-DE", "Europe/Berlin")
+    assert identity.user_agent == ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                                   "Chrome/150.0.0.0 Safari/537.36")
+    # what Chromium 150 itself sends (tests/e2e/test_fingerprint.py checks it against the browser)
+    assert identity.client_hints()["sec-ch-ua"] == '"Not;A=Brand";v="8", "Chromium";v="150"'
+    assert identity.context_kwargs() == {"user_agent": identity.user_agent, "locale": "de-DE",
+                                         "timezone_id": "Europe/Berlin"}
+    assert Identity("151.0.1.2").brands()[0] == ("Chromium", "151")  # odd versions put the real brand first
+
+
+def test_context_middleware_sets_attempt_meta_at_download_time_and_schedules_data_only():
+    import pickle
+
+    crawler = _crawler(BROWSER_IDENTITY={"user_agent": "UA", "locale": "en-US", "timezone_id": "UTC"})
+    crawler.spider.page_init = lambda page, request: None
+    middleware = BrowserContextMiddleware.from_crawler(crawler)
+    request = Request("https://shopee.sg/x", meta={"playwright": True, "role": "url", "evidence": True})
+    middleware.process_request(request)
+    assert request.meta["playwright_page_init_callback"] is crawler.spider.page_init
+    assert request.meta["playwright_context_kwargs"] == {"user_agent": "UA", "locale": "en-US", "timezone_id": "UTC"}
+    request.meta.update(playwright_page=object(), api_pending=[object()], frontier_token="0-1")
+    retry = request.copy()
+    crawler.signals.send_catch_log(signals.request_scheduled, request=retry)
+    assert retry.meta == {"playwright": True, "role": "url", "evidence": True}
+    pickle.dumps(retry.to_dict())  # what JOBDIR's queues store
+
+
+def test_an_expired_login_state_warns_once_without_its_content(tmp_path, caplog):
+    state = tmp_path / "state.json"
+    state.write_text('{"cookies": [{"name": "SPC_EC", "value": "SECRET", "domain": ".shopee.sg", "path": "/", '
+                     '"expires": 1700000000, "httpOnly": true, "secure": true, "sameSite": "Lax"}], "origins": []}')
+    crawler = _crawler(STORAGE_STATE=str(state))
+    with caplog.at_level("WARNING"):
+        middleware = BrowserContextMiddleware.from_crawler(crawler)
+    [line] = [r.getMessage() for r in caplog.records]
+    assert "expired on 2023-11-14" in line and "scrapy login shopee" in line and "SECRET" not in line
+    crawler.signals.send_catch_log(signals.spider_opened)
+    assert crawler.stats["session/expired"] == middleware.session_expired
+    state.write_text(state.read_text().replace("1700000000", "4102444800"))
+    caplog.clear()
+    assert BrowserContextMiddleware.from_crawler(_crawler(STORAGE_STATE=str(state))).session_expired is None
+    assert not caplog.records
+
+
+class _Writer:
+    def __init__(self):
+        self.objects, self.written = {}, {}
+
+    def put_object(self, key, data):
+        self.objects[key] = data
+
+
+def _jpeg(color) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    image = Image.new("RGB", (120, 80), color)
+    image.paste((255, 255, 255), (0, 0, 60, 40))
+    image.save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_evidence_is_content_addressed_with_image_hashes_and_written_once():
+    import hashlib
+    import json
+
+    from crawler.evidence import EvidenceWriter, PageEvidence, image_hashes
+
+    photo = _jpeg((200, 30, 30))
+    evidence = PageEvidence(url="https://shopee.sg/x", html=b"<html>x</html>", screenshot=b"JPEGDATA",
+                            images=[("https://cf.shopee.sg/a.jpg", "image/jpeg", photo),
+                                    ("https://cf.shopee.sg/b.svg", "image/svg+xml", b"<svg/>")])
+    writer, stats = _Writer(), _Stats()
+    EvidenceWriter(writer, stats).write(evidence)
+    sha = hashlib.sha256(b"<html>x</html>").hexdigest()
+    assert evidence.schema().html_key == "evidence/sha256/%s/%s.html" % (sha[:2], sha)
+    assert evidence.schema().screenshot_key.endswith("%s.jpg" % hashlib.sha256(b"JPEGDATA").hexdigest())
+    index = json.loads(writer.objects[evidence.index_key])
+    [image] = index["images"]  # the SVG is not an image Pillow decodes: not kept
+    assert image["sha256"] == hashlib.sha256(photo).hexdigest() and len(image["phash"]) == 16
+    assert writer.objects[image["key"]] == photo and image["key"].endswith(".jpg")
+    # the same photo re-encoded by another seller: a few bits apart, a different SHA-256
+    import imagehash
+
+    other = _jpeg((205, 35, 30))
+    assert hashlib.sha256(other).hexdigest() != image["sha256"]
+    assert imagehash.hex_to_hash(image["phash"]) - imagehash.hex_to_hash(image_hashes(other)["phash"]) <= 4
+    assert stats["evidence/images"] == 1 and stats["evidence/pages"] == 1
+
+
+def test_record_ledger_lists_a_record_only_once_the_spool_has_fsynced_it(tmp_path):
+    from crawler.frontier import records_durable
+    from crawler.pipelines import RecordLedger
+
+    writer, signals_ = _Writer(), _Signals()
+    durable = []
+    signals_.connect(lambda tokens: durable.extend(tokens), signal=records_durable)
+    ledger = RecordLedger(writer, tmp_path / "records.done", signals_)
+    ledger.open()
+    record = {"source_url": "https://shopee.sg/s", "platform": "shopee", "kind": "listing", "id": "1"}
+    ledger.written(record, "0-1")
+    ledger.written({**record, "id": "2"}, "0-1")
+    assert durable == [] and (tmp_path / "records.done").read_text() == ""  # buffered in the spool only
+    writer.written["listing"] = 1  # the spool fsynced the first
+    ledger.confirm()
+    assert durable == ["0-1"] and (tmp_path / "records.done").read_text().count("\n") == 1
+    again = RecordLedger(writer, tmp_path / "records.done", signals_)
+    again.open()
+    assert again.already(record) and not again.already({**record, "id": "2"})
+
+
+def test_page_pool_collects_garbage_by_measured_heap_and_replaces_a_page_that_stays_large():
+    import asyncio
+
+    from crawler.middlewares.pagepool import MIB, PagePool
+
+    class Session:
+        def __init__(self, heaps):
+            self.heaps, self.sent = list(heaps), []
+
+        async def send(self, method, params=None):
+            self.sent.append(method)
+            return {"usedSize": self.heaps.pop(0)} if method == "Runtime.getHeapUsage" else {}
+
+    class Page:
+        def __init__(self, heaps):
+            self.session, self.closed = Session(heaps), False
+            self.context = SimpleNamespace(new_cdp_session=self._session)
+
+        async def _session(self, page):
+            return self.session
+
+        def is_closed(self):
+            return self.closed
+
+        async def close(self):
+            self.closed = True
+
+    async def run():
+        pool = PagePool(size=2, max_uses=1000, gc_heap_mb=24, max_heap_mb=192, stats=_Stats())
+        small, garbage, leaking = Page([10 * MIB]), Page([300 * MIB, 5 * MIB]), Page([400 * MIB, 250 * MIB])
+        pool.count["default"] = 3  # the handler opened three pages for the pool
+        for page in (small, garbage, leaking):
+            await pool.release("default", page)
+        assert small.session.sent == ["Runtime.getHeapUsage"]  # small heap: nothing to do
+        assert "HeapProfiler.collectGarbage" in garbage.session.sent and not garbage.closed
+        assert leaking.closed and pool.free["default"] == [small, garbage] and pool.count["default"] == 2
+        assert pool.stats == {"page_pool/gc": 2, "page_pool/recycled_heap": 1}
+
+    asyncio.run(run())
+
+
+def test_richest_drops_a_partial_reading_of_an_object_read_whole_elsewhere():
+    from crawler.schema import Listing
+
+    def listing(id_, partial, extractor):
+        return Listing(platform="web", id=id_, url="https://velas.example/products/vela", source_url="https://velas.example/products/vela",
+                       fetched_at="2026-01-01T00:00:00Z", crawl_id="t", extractor=extractor, partial=partial, title="Vela")
+
+    meta, whole = listing("https://velas.example/products/vela", True, "meta"), listing("VL-200", False, "jsonld")
+    assert [r.id for r, _ in richest([(meta, "page"), (whole, "served")])] == ["VL-200"]
+    other = listing("VL-300", True, "meta").model_copy(update={"url": "https://velas.example/products/otra"})
+    assert [r.id for r, _ in richest([(meta, "page"), (other, "page")])] == [meta.id, "VL-300"]
