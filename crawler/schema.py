@@ -28,7 +28,10 @@ Platform = Literal[
     "facebook_marketplace", "taobao", "tmall", "amazon", "ebay", "shopee", "aliexpress",
     "mercadolibre", "etsy", "shopify", "tokopedia", "lazada", "web",
 ]
-Extractor = Literal["hydration", "api", "jsonld", "microdata", "dom", "meta", "shape"]
+EXTRACTORS = ("hydration", "api", "jsonld", "microdata", "dom", "meta", "shape")
+# one extractor, or several joined by "+" when a card and its detail page were merged into one record
+# (crawler.analyst.merge): "dom+jsonld" is the card's then the detail page's
+Extractor = Annotated[StrictStr, Field(pattern=r"^(%s)(\+(%s))*$" % ("|".join(EXTRACTORS), "|".join(EXTRACTORS)))]
 
 _UTC_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 

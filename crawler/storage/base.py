@@ -43,6 +43,12 @@ class Store(Protocol):
     def stage_file(self, crawl_id: str, key: str, source: Path, size: int, md5_hex: str, sha256_hex: str) -> None:
         """Write a part of an uncommitted crawl, confirmed by size and checksum."""
 
+    def read_staged(self, crawl_id: str, key: str) -> bytes:
+        """A staged part of an uncommitted crawl (the merge reads it back: crawler.storage.spool.merge)."""
+
+    def discard_staged(self, crawl_id: str, key: str) -> None:
+        """Remove a staged part that the crawl's manifest will not list (superseded by the merge)."""
+
     def commit(self, crawl_id: str, manifest_key: str, manifest: Path, parts: list[dict]) -> None:
         """Make a crawl's parts visible, then its manifest (idempotent)."""
 

@@ -85,6 +85,12 @@ class LocalStore:
         if target.stat().st_size != size or digest.hexdigest() != sha256_hex:
             raise StoreError("%s: the stored copy differs from the spooled one" % target)
 
+    def read_staged(self, crawl_id: str, key: str) -> bytes:
+        return self.staged(crawl_id, key).read_bytes()
+
+    def discard_staged(self, crawl_id: str, key: str) -> None:
+        self.staged(crawl_id, key).unlink(missing_ok=True)
+
     def commit(self, crawl_id: str, manifest_key: str, manifest: Path, parts: list[dict]) -> None:
         write_durably(self.staged(crawl_id, manifest_key), source=manifest)  # the intent: rolled forward if killed
         self._roll_forward(crawl_id, manifest_key)

@@ -52,7 +52,12 @@ def prepare(crawl: CrawlDir, compresslevel: int) -> list[Upload]:
     remove_stale_temporaries(crawl.path)
     if not crawl.manifest.exists():
         state = crawl.state()
-        parts = {p["key"]: p for p in read_journal(crawl.journal)}
+        parts = {}
+        for entry in read_journal(crawl.journal):  # a part superseded by the merge (crawler.storage.spool.merge) goes
+            if "superseded" in entry:
+                parts.pop(entry["superseded"], None)
+            elif "key" in entry:
+                parts[entry["key"]] = entry
         opened = crawl.unsealed()
         for path in opened:
             entry = seal_part(crawl, path, state["day"], compresslevel, validate=True)
