@@ -1,4 +1,13 @@
-"""Item pipeline that writes every record into the store (``STORE_URI``), through the spool.
+"""Item pipeline that writes every record into the store (``STORE_URI``), through the spool, and the
+evidence of the page it came from (crawler.evidence: HTML, screenshot, product images and their hashes).
+
+Resumable crawls (``JOBDIR``, crawler.frontier): each record remembers the request it came from; once
+the spool has fsynced it, it is listed in ``<JOBDIR>/records.done`` and the frontier is told (a page is
+done when all its records are), and a page crawled again after a kill skips the records listed there.
+
+One pipeline owns the crawl's writer: a record carries its page's evidence in a transient field
+(``crawler.evidence.EVIDENCE_FIELD``), written here first (once per page, content-addressed) and taken
+off before the record is written and exported, as Scrapy's FilesPipeline does with files.
 
 Records go to gzip JSON Lines parts per platform and kind, sealed every ``PART_MAX_RECORDS``
 records or ``PART_MAX_SECONDS`` seconds and uploaded in the background (crawler.storage.spool);
@@ -15,11 +24,15 @@ store or the spool reaches Scrapy.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict, deque
+from pathlib import Path
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import task, threads
 
+from crawler.evidence import EVIDENCE_FIELD, EvidenceWriter
+from crawler.frontier import FRONTIER_FIELD, records_durable
 from crawler.schema import utc_now
 from crawler.storage import SpoolFull, writer_for
 from crawler.storage.keys import manifest_key
@@ -32,6 +45,9 @@ class StorePipeline:
         self.crawler = crawler
         self.writer = writer_for(crawler)
         self.store = self.writer.store
+        self.evidence = EvidenceWriter(self.writer, crawler.stats)
+        jobdir = crawler.settings.get("JOBDIR")
+        self.ledger = RecordLedger(self.writer, Path(jobdir) / "records.done", crawler.signals) if jobdir else None
         self.started_at = utc_now()
         self._ticker = None
         self._stopping = False
@@ -48,17 +64,30 @@ class StorePipeline:
                          # the scheduled run this crawl is one shard of (crawler.sharding): top-level in the manifest
                          run_id=getattr(spider, "run_id", spider.crawl_id),
                          shard=shard.as_dict() if shard is not None else {"index": 0, "count": 1})
+        if self.ledger is not None:
+            self.ledger.open()
         self._ticker = task.LoopingCall(self._tick)
         self._ticker.start(0.5, now=False)
 
     def _tick(self) -> None:
         self.writer.tick()
+        if self.ledger is not None:
+            self.ledger.confirm()
         if self.writer.full is not None:
             self._stop(self.writer.full)
 
     def process_item(self, item, spider=None):
+        evidence = item.pop(EVIDENCE_FIELD, None) if isinstance(item, dict) else None
+        token = item.pop(FRONTIER_FIELD, None) if isinstance(item, dict) else None
+        if self.ledger is not None and token is not None and self.ledger.already(item):
+            self.ledger.skipped(token)
+            raise DropItem("written by an earlier run of this JOBDIR", log_level="DEBUG")
         try:
+            if evidence is not None:
+                self.evidence.write(evidence)
             self.writer.write(item)
+            if self.ledger is not None:  # every record, tagged or not: the writer counts them all
+                self.ledger.written(item, token)
         except SpoolFull as exc:
             self._stop(exc)
             raise DropItem("not written: %s" % exc) from None
@@ -82,6 +111,8 @@ class StorePipeline:
     async def close_spider(self, spider=None):
         if self._ticker is not None and self._ticker.running:
             self._ticker.stop()
+        if self.ledger is not None:
+            self.ledger.confirm()
         stats = {k: v for k, v in self.crawler.stats.get_stats().items() if isinstance(v, (int, float, str))}
         try:
             # the final uploads are bounded by STORE_RETRY_SECONDS: off the reactor thread
@@ -91,6 +122,8 @@ class StorePipeline:
             from crawler.storage.spool import Outcome
 
             outcome = Outcome(errors=[str(exc) or type(exc).__name__])
+        if self.ledger is not None:
+            self.ledger.confirm()  # the end of the crawl fsynced every open part
         self._finished(outcome)
 
     def _finished(self, outcome) -> None:
@@ -113,3 +146,52 @@ class StorePipeline:
                                            "uploads them)" % (cause, written, outcome.pending, self.writer.root))
         if stats.get_value("store/error"):
             logger.error("store %s: %s", self.store.uri, stats.get_value("store/error"))
+
+
+class RecordLedger:
+    """Which records of a ``JOBDIR`` crawl are in the spool for good: ``records.done`` (request fingerprint,
+    kind, id), appended and flushed once the spool has fsynced them. A record is confirmed when the writer's
+    fsynced count of its kind reaches it (the records of a kind are fsynced in the order written)."""
+
+    def __init__(self, writer, path: Path, signals):
+        self.writer = writer
+        self.path = path
+        self.signals = signals
+        self.done: set[str] = set()
+        self.pending: dict[str, deque] = defaultdict(deque)  # kind -> (line, token), in write order
+        self.confirmed: dict[str, int] = defaultdict(int)
+        self.file = None
+
+    @staticmethod
+    def key(item: dict) -> str:
+        return "%s\t%s\t%s\t%s" % (item.get("source_url") or item.get("url"), item.get("platform"), item.get("kind"),
+                                    item.get("id"))
+
+    def open(self) -> None:
+        if self.path.exists():
+            self.done = set(self.path.read_text(encoding="utf-8").splitlines())
+        self.file = self.path.open("a", encoding="utf-8")
+
+    def already(self, item: dict) -> bool:
+        return self.key(item) in self.done
+
+    def skipped(self, token: str) -> None:
+        self.signals.send_catch_log(records_durable, tokens=[token])
+
+    def written(self, item: dict, token: str | None) -> None:
+        self.pending[item["kind"]].append((self.key(item), token))
+        self.confirm()
+
+    def confirm(self) -> None:
+        tokens = []
+        for kind, queue in self.pending.items():
+            synced = self.writer.written.get(kind, 0)
+            while queue and self.confirmed[kind] < synced:
+                line, token = queue.popleft()
+                self.confirmed[kind] += 1
+                if token is not None:
+                    self.file.write(line + "\n")
+                    tokens.append(token)
+        if tokens:
+            self.file.flush()
+            self.signals.send_catch_log(records_durable, tokens=tokens)

@@ -21,8 +21,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 CONCURRENT_REQUESTS = 8
 DOWNLOAD_TIMEOUT = 60
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# replaced at crawl start by the real browser's (crawler.browser.Identity, set by the spider base)
 USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-              "Chrome/156.0.0.0 Safari/537.36")
+              "Chrome/150.0.0.0 Safari/537.36")
 
 # ---- the browser: scrapy-playwright on Chromium ----
 # one scrapy-playwright handler (one Playwright driver, one browser) for both schemes
@@ -101,6 +102,7 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.sharding.ShardMiddleware": 50,            # this shard's targets only
     "crawler.middlewares.budget.ItemBudgetMiddleware": 600,        # -a max_items; records/<kind> stats
+    "crawler.middlewares.refresh.RefreshMiddleware": 620,          # -s REFRESH_AFTER=7d: skip unchanged detail pages
     "crawler.middlewares.blocks.BlockMiddleware": 650,             # blocked pages: retry with backoff, retire proxy
     "crawler.middlewares.pagepool.PageReleaseMiddleware": 1000,    # pages go back to the pool after the callback
 }
@@ -109,4 +111,74 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.recording.HarRecorder": 100,
+    "crawler.analyst.alerts.WebhookAlerts": 900,                   # -s ALERT_WEBHOOK: what changed, after the commit
 }
+
+# ---- egress ----
+# Every connection of the crawl (browser and plain requests) goes through one enforcing proxy on 127.0.0.1
+# (crawler.egress): it resolves names itself, refuses private/loopback/link-local/CGNAT/... addresses (IPv6
+# embeddings too) and connects to exactly the address it checked; in replay it refuses everything.
+DOWNLOADER_MIDDLEWARES["crawler.middlewares.guard.EgressRouteMiddleware"] = 920  # plain requests through it
+# with PROXIES: "upstream" lets the user's proxy resolve allowlisted names (its DNS view, e.g. abroad);
+# "local" resolves and checks here and has the proxy CONNECT to that address (proxies inside your network)
+EGRESS_UPSTREAM_DNS = os.environ.get("EGRESS_UPSTREAM_DNS", "upstream")
+# recordings (RECORD_HAR): header, query, form and JSON-key names scrubbed on top of crawler.redact's own
+SCRUB_EXTRA_NAMES = []
+# boto3/botocore/urllib3/s3transfer log at this level at most (their DEBUG prints request signatures)
+AWS_LOG_LEVEL = os.environ.get("AWS_LOG_LEVEL", "WARNING")
+# records are stored and exported with URLs free of signing/session tokens (crawler.redact)
+ITEM_PIPELINES["crawler.redact.RedactPipeline"] = 100
+# every log record of every command redacted (tokens, credentials, AWS secrets), whatever handler prints it
+__import__("crawler.logformat").logformat.install_redaction()
+
+# ---- analyst ----
+# (crawler/analyst/: flat exports, one record per object, state across runs, diff, report, takedown, watch)
+# a card and its detail page (same platform, kind, id) are committed as one record (crawler.storage.spool.merge)
+MERGE_OBJECTS = True
+# `-o x.csv` flattens records as `scrapy records --format csv` does (crawler.analyst.export)
+FEED_EXPORTERS = {"csv": "crawler.analyst.export.FlatCsvItemExporter"}
+# -s REFRESH_AFTER=7d (also 12h, 30m, 90s): skip the detail pages and evidence of objects captured that recently whose
+# card is unchanged (crawler.middlewares.refresh, state in <store>/state/objects.sqlite); unset: fetch every detail page
+REFRESH_AFTER = os.environ.get("REFRESH_AFTER")
+# `scrapy diff` (and, with ALERT_WEBHOOK set, the end of every crawl: crawler.analyst.alerts) posts what changed
+# as Slack-compatible JSON; bounded: at most ALERT_MAX_LINES changes, each POST ALERT_WEBHOOK_TIMEOUT seconds,
+# ALERT_WEBHOOK_ATTEMPTS tries within ALERT_WEBHOOK_SECONDS; a failing webhook never fails or holds up a crawl
+ALERT_WEBHOOK = os.environ.get("ALERT_WEBHOOK")
+ALERT_MAX_LINES = 50
+ALERT_WEBHOOK_TIMEOUT = 10.0
+ALERT_WEBHOOK_ATTEMPTS = 3
+ALERT_WEBHOOK_SECONDS = 30.0
+
+# ---- live readiness ----
+# one identity (crawler.browser.Identity): the browser sends its own headers (User-Agent and client hints
+# from the real version, never Scrapy's), plain requests the same; locale and time zone default to the
+# platform's (crawler.platforms), else these
+PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None
+BROWSER_LOCALE = os.environ.get("BROWSER_LOCALE")      # e.g. en-US: navigator.languages and Accept-Language
+BROWSER_TIMEZONE = os.environ.get("BROWSER_TIMEZONE")  # e.g. America/New_York: Intl's time zone
+# politeness: per platform (crawler.platforms: concurrency per host, least delay), AutoThrottle above that;
+# off in replay; POLITENESS_ENABLED=False keeps Scrapy's defaults
+POLITENESS_ENABLED = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+# evidence (crawler.evidence): detail pages, search pages too when asked; images load on those pages only
+EVIDENCE_SEARCH_PAGES = False
+EVIDENCE_IMAGE_BYTES = 4_000_000       # image bytes one evidence page may load ...
+EVIDENCE_IMAGE_REQUESTS = 40           # ... image requests ...
+EVIDENCE_IMAGE_MS = 8_000              # ... and time from the start of its navigation (also the wait for images)
+EVIDENCE_MAX_IMAGES = 4                # main product images stored with the page (largest rendered)
+EVIDENCE_SCREENSHOT_MAX_HEIGHT = 4_000  # CSS pixels from the top
+EVIDENCE_SCREENSHOT_QUALITY = 70       # JPEG
+EVIDENCE_SCREENSHOT_TIMEOUT_MS = 30_000
+# resumable crawls (crawler.frontier): with -s JOBDIR=DIR a killed crawl (SIGKILL too) resumes where it stopped
+SCHEDULER = "crawler.frontier.DurableScheduler"
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleLifoSQLiteQueue"        # one committed transaction per push/pop
+SCHEDULER_START_DISK_QUEUE = "scrapy.squeues.PickleFifoSQLiteQueue"
+DUPEFILTER_CLASS = "crawler.frontier.DurableDupeFilter"
+SPIDER_MIDDLEWARES["crawler.frontier.FrontierMiddleware"] = 5          # outermost: records know their request
+# page pool memory (crawler.middlewares.pagepool): collect a returned page's garbage above this JS heap, and
+# replace a page whose heap stays above the second figure after that
+PAGE_POOL_GC_HEAP_MB = 24
+PAGE_POOL_MAX_HEAP_MB = 192

@@ -19,14 +19,21 @@ The rest is Scrapy components, enabled in ``crawler/settings.py``: targets parse
 (``crawler.targets``), sharding of the start requests (``middlewares/sharding.py``), the network
 guard (``middlewares/guard.py``), contexts and proxies (``middlewares/contexts.py``), the page
 pool (``middlewares/pagepool.py``), blocks retried with backoff (``middlewares/blocks.py``), the
-``max_items`` budget (``middlewares/budget.py``), records and evidence into the store
-(``crawler/pipelines.py``). What a page holds is decided by ``crawler.extract`` (the same code as
+``max_items`` budget (``middlewares/budget.py``), evidence captured by ``crawler.evidence`` and written
+with the records by the item pipeline (``crawler/pipelines.py``).
+
+What it says it is: one browser identity (``crawler.browser.Identity``: the real browser version, the
+platform's locale and time zone from ``crawler.platforms``), for the browser and plain requests alike;
+how hard it goes: the platform's concurrency and delay (``crawler.platforms``) with AutoThrottle.
+
+Requests are data (callbacks are spider methods, meta holds no live object) so that ``-s JOBDIR=DIR``
+can persist them; what one attempt needs (the page init callback, the page) is set at download time
+(crawler.middlewares.contexts). What a page holds is decided by ``crawler.extract`` (the same code as
 ``scrapy extract``), from every source of the page at once (``extract_sources``).
 """
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import re
 import uuid
@@ -39,16 +46,17 @@ from scrapy import signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 
-from crawler.browser import launch_options
+from crawler.browser import identity_for, launch_options
+from crawler.evidence import EVIDENCE_FIELD, Capture, PageEvidence
 from crawler.extract import extract_sources
 from crawler.middlewares.blocks import PageBlocked
 from crawler.middlewares.guard import NetworkGuard, RefusedFinalUrl
 from crawler.middlewares.pagepool import release_page
 from crawler.page import Page
+from crawler.platforms import PLATFORMS
 from crawler.records import to_dict
-from crawler.schema import Evidence, utc_now
+from crawler.schema import utc_now
 from crawler.sharding import attach as attach_shard
-from crawler.storage import evidence_key, writer_for
 from crawler.targets import Targets, TargetError, describe_options, is_url, supported, watchlist_targets
 
 logger = logging.getLogger(__name__)
@@ -68,12 +76,12 @@ class PlatformSpider(scrapy.Spider):
     options: dict = {}
     scrolls: int = 0
     scroll_wait_ms: int = 800
-    screenshot_timeout_ms: int = 30_000
     follow_kinds: tuple[str, ...] = ()
     browser: bool = True
     plain_pages: str | None = None
     allow_target_hosts: bool = False
     blocked_resource_types: tuple[str, ...] | None = None
+    resumable: bool = False
 
     # ---- what a platform declares ----
     def search_url(self, query: str) -> str | None:
@@ -108,6 +116,7 @@ class PlatformSpider(scrapy.Spider):
         self.targets = Targets.parse(type(self), arguments)  # again with settings in from_crawler
         self.crawl_id = kwargs.get("crawl_id") or "%s-%s" % (
             utc_now().replace(":", "").replace("-", "")[:15], uuid.uuid4().hex[:8])
+        __import__("crawler.ids").ids.check_id(self.crawl_id, "crawl_id")  # egress issue: crawl_id becomes a path
 
     # the targets as the rest of the project reads them
     query = property(lambda self: self.targets.query_arg)
@@ -131,10 +140,44 @@ class PlatformSpider(scrapy.Spider):
         except FileNotFoundError as exc:
             logger.error("%s", exc)
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
+        cls.apply_identity(settings, options)
+        cls.apply_politeness(settings)
         if not cls.browser:  # no Playwright driver at all for spiders that never render
             plain = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
             settings.set("DOWNLOAD_HANDLERS", {"http": plain, "https": plain}, priority="spider")
         settings.set("PLAYWRIGHT_ABORT_REQUEST", NetworkGuard.for_spider(cls, settings), priority="spider")
+
+    @classmethod
+    def apply_identity(cls, settings, options: dict) -> None:
+        """One identity from the real browser version: Playwright context options (BROWSER_IDENTITY, used by
+        crawler.middlewares.contexts) and the same User-Agent and client hints for plain requests."""
+        if settings.get("PLAYWRIGHT_CDP_URL") or settings.get("PLAYWRIGHT_CONNECT_URL"):
+            return  # a browser started elsewhere: its version cannot be told before connecting
+        platform = PLATFORMS.get(cls.platform)
+        identity = identity_for(options, settings.get("BROWSER_LOCALE") or (platform.locale if platform else None),
+                                settings.get("BROWSER_TIMEZONE") or (platform.timezone if platform else None))
+        if identity is None:
+            logger.warning("browser version unknown: the crawl keeps Playwright's default identity")
+            return
+        settings.set("BROWSER_IDENTITY", identity.context_kwargs(), priority="spider")
+        settings.set("USER_AGENT", identity.user_agent, priority="spider")
+        headers = dict(settings.getdict("DEFAULT_REQUEST_HEADERS"))
+        headers.update(identity.plain_headers())
+        settings.set("DEFAULT_REQUEST_HEADERS", headers, priority="spider")
+
+    @classmethod
+    def apply_politeness(cls, settings) -> None:
+        """The platform's concurrency per host and least delay (crawler.platforms); AutoThrottle adapts
+        above that floor. Not in replay: nothing is fetched from the platform. ``-s`` overrides either."""
+        if settings.get("REPLAY_HAR"):
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")  # no platform to be polite to
+            return
+        platform = PLATFORMS.get(cls.platform)
+        if platform is None or not settings.getbool("POLITENESS_ENABLED", True):
+            return
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", platform.concurrency, priority="spider")
+        settings.set("DOWNLOAD_DELAY", platform.delay_s, priority="spider")
+        settings.set("AUTOTHROTTLE_START_DELAY", max(platform.delay_s, 1.0), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -146,14 +189,15 @@ class PlatformSpider(scrapy.Spider):
             hosts = {(urlsplit(u).hostname or "").lower() for u in spider.target_urls}
             spider.network_guard.domains += tuple(sorted(h for h in hosts if h))
         crawler.signals.connect(spider.opened, signal=signals.spider_opened)
-        spider.store_writer = writer_for(crawler)
-        spider.evidence_enabled = settings.getbool("EVIDENCE_ENABLED", True)
+        spider.resumable = bool(settings.get("JOBDIR"))
+        spider.evidence = Capture(settings, guard=spider.network_guard)  # its stats once the crawl starts
         attach_shard(spider, settings)  # spider.shard, spider.run_id (crawler.sharding)
         return spider
 
     def opened(self, spider=None) -> None:
         stats = self.crawler.stats
         self.network_guard.stats = stats
+        self.evidence.stats = stats
         for key, value in (("crawl_id", self.crawl_id), ("run_id", self.run_id), ("shard/index", self.shard.index),
                            ("shard/count", self.shard.count)):
             stats.set_value(key, value)
@@ -173,9 +217,14 @@ class PlatformSpider(scrapy.Spider):
     def page_request(self, url: str, role: str, query: str | None = None, attempt: int = 0, **meta: Any) -> scrapy.Request:
         meta.update({"role": role, "query": query if query is not None else self.query_for(url), "attempt": attempt})
         if self.uses_browser(url):
-            meta.update({"playwright": True, "playwright_include_page": True, "playwright_page_init_callback": self.page_init})
+            # the page init callback (self.page_init) is set at download time (crawler.middlewares.contexts)
+            meta.update({"playwright": True, "playwright_include_page": True})
+            if self.evidence.keeps(role):
+                meta["evidence"] = True
+        # targets are fetched even when seen before in this crawl, except in a resumed one (JOBDIR), where
+        # the fingerprints of the last run say which are done
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, meta=meta,
-                              dont_filter=bool(attempt) or role != "detail")
+                              dont_filter=bool(attempt) or (role != "detail" and not self.resumable))
 
     def uses_browser(self, url: str) -> bool:
         """JSON APIs are fetched without a browser (a browser would wrap them in HTML), and so are
@@ -198,6 +247,10 @@ class PlatformSpider(scrapy.Spider):
         documents: list = request.meta.setdefault("server_documents", [])
         captured: list = request.meta.setdefault("api_responses", [])
         pending: list = request.meta.setdefault("api_pending", [])
+        images: list = request.meta.setdefault("evidence_images", [])
+        evidence = bool(request.meta.get("evidence"))
+        if evidence:
+            await self.evidence.watch(page, request)
 
         async def keep(response, into: list) -> None:
             try:
@@ -212,6 +265,8 @@ class PlatformSpider(scrapy.Spider):
                 return
             if main and not 300 <= response.status < 400:
                 pending.append(asyncio.ensure_future(keep(response, documents)))
+            elif evidence and response.request.resource_type == "image" and response.status == 200:
+                self.evidence.keep_image(request, response, images, pending)
             elif any(p.search(response.url) for p in patterns):
                 pending.append(asyncio.ensure_future(keep(response, captured)))
 
@@ -221,19 +276,21 @@ class PlatformSpider(scrapy.Spider):
     # ---- responses ----
     async def parse_page(self, response: Response):
         page = response.meta.get("playwright_page")  # given back by crawler.middlewares.pagepool
-        screenshot = None
+        evidence = None
         if page is not None:
             for _ in range(self.scrolls if response.meta.get("role") in ("search", "account") else 0):
                 await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
                 await page.wait_for_timeout(self.scroll_wait_ms)
             if response.meta.get("api_pending"):
                 await asyncio.wait(response.meta["api_pending"], timeout=10)
-            if self.evidence_enabled and response.meta.get("role") in ("url", "detail"):
-                screenshot = await self.take_screenshot(page, response)
-        for item in self.records_of(response, screenshot):
+            if response.meta.get("evidence"):
+                evidence = await self.evidence.capture(page, response, response.meta.get("evidence_images") or [])
+        elif self.evidence.keeps(response.meta.get("role", "url")):
+            evidence = PageEvidence(url=response.url, html=response.body)  # a plain page: its HTML
+        for item in self.records_of(response, evidence):
             yield item
 
-    def records_of(self, response: Response, screenshot: bytes | None):
+    def records_of(self, response: Response, evidence=None):
         stats = self.crawler.stats
         stats.inc_value("pages/%s" % response.meta.get("role", "url"))
         if response.status in (403, 429):
@@ -252,11 +309,13 @@ class PlatformSpider(scrapy.Spider):
                 stats.inc_value("extract/error")
                 logger.error("%s: %s", *found.failure)
             return
-        evidence = self.keep_evidence(response, screenshot)
         for record, _parser in found.records:
             if evidence is not None:  # the rendered page is the evidence of what it showed, XHR data included
-                record.evidence = evidence
-            yield to_dict(record)
+                record.evidence = evidence.schema()
+            item = to_dict(record)
+            if evidence is not None:
+                item[EVIDENCE_FIELD] = evidence  # written by the item pipeline, then taken off
+            yield item
             if record.kind in self.follow_kinds and response.meta.get("role") in ("search", "account") \
                     and record.url != response.url:
                 yield self.page_request(record.url, role="detail", query=response.meta.get("query"),
@@ -274,15 +333,6 @@ class PlatformSpider(scrapy.Spider):
                   response.meta.get("api_responses", []) if status == 200]
         return [(Page(url=url, body=body, content_type=content_type, fetched_at=utc_now(), crawl_id=self.crawl_id,
                       query=response.meta.get("query")), origin) for url, body, content_type, origin in found]
-
-    async def take_screenshot(self, page, response: Response) -> bytes | None:
-        """Best effort: a page whose screenshot fails (too tall, too slow) keeps its records and HTML evidence."""
-        try:
-            return await page.screenshot(full_page=True, type="png", timeout=self.screenshot_timeout_ms)
-        except Exception as exc:
-            self.crawler.stats.inc_value("evidence/screenshot_failed")
-            logger.warning("%s: no screenshot (%s)", response.url, str(exc).splitlines()[0] if str(exc) else exc)
-            return None
 
     async def page_failed(self, failure):
         """A page that failed to load: its browser page is given back, never left open; a crashed or
@@ -303,21 +353,6 @@ class PlatformSpider(scrapy.Spider):
                 return
         self.crawler.stats.inc_value("pages/failed")
         logger.error("%s: %s", request.url, message)
-
-    # ---- evidence ----
-    def keep_evidence(self, response: Response, screenshot: bytes | None) -> Evidence | None:
-        """The page's HTML and screenshot, content-addressed: spooled and uploaded once per content hash."""
-        if not self.evidence_enabled or response.meta.get("role") not in ("url", "detail"):
-            return None
-        digest = hashlib.sha256(response.body).hexdigest()
-        html_key = evidence_key(digest, "html")
-        self.store_writer.put_object(html_key, response.body)
-        screenshot_key = None
-        if screenshot:
-            screenshot_key = evidence_key(hashlib.sha256(screenshot).hexdigest(), "png")
-            self.store_writer.put_object(screenshot_key, screenshot)
-        self.crawler.stats.inc_value("evidence/pages")
-        return Evidence(html_key=html_key, screenshot_key=screenshot_key, sha256=digest, captured_at=utc_now())
 
 
 def _looks_empty(response: Response) -> bool:

@@ -35,8 +35,23 @@ class CrawlResult:
 def crawl(platform: str, har: str | Path | None, tmp_path: Path, settings: dict | None = None, timeout: int = 240,
           own_browser: bool = False, **args: str) -> CrawlResult:
     """``own_browser``: launch a browser for this crawl instead of using the session's shared one."""
+    cmd, out = crawl_command(platform, har, tmp_path, settings, own_browser, **args)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+    return CrawlResult(proc.returncode, read_records(out), proc.stderr)
+
+
+def read_records(out: Path) -> list[dict]:
+    # split on "\n" only: captions keep U+2028 and friends as written, and str.splitlines() would cut there
+    lines = out.read_text(encoding="utf-8").split("\n") if out.exists() else []
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def crawl_command(platform: str, har: str | Path | None, tmp_path: Path, settings: dict | None = None,
+                  own_browser: bool = False, out_name: str = "out.jsonl", **args: str) -> tuple[list[str], Path]:
+    """The `scrapy crawl` command line of ``crawl`` (for a test that runs it itself), and its -O file."""
     tmp_path.mkdir(parents=True, exist_ok=True)
-    out = tmp_path / "out.jsonl"
+    out = tmp_path / out_name
     cmd = [sys.executable, "-m", "scrapy", "crawl", platform, "-O", str(out),
            "-s", "STORE_URI=%s" % (tmp_path / "store"), "-s", "LOG_LEVEL=INFO"]
     if har is not None:
@@ -47,12 +62,7 @@ def crawl(platform: str, har: str | Path | None, tmp_path: Path, settings: dict 
         cmd += ["-s", "%s=%s" % (key, value)]
     for key, value in args.items():
         cmd += ["-a", "%s=%s" % (key, value)]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
-    # split on "\n" only: captions keep U+2028 and friends as written, and str.splitlines() would cut there
-    lines = out.read_text(encoding="utf-8").split("\n") if out.exists() else []
-    records = [json.loads(line) for line in lines if line.strip()]
-    return CrawlResult(proc.returncode, records, proc.stderr)
+    return cmd, out
 
 
 def by_source(result: CrawlResult, list_page: str) -> tuple[dict, dict]:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 import subprocess
 import sys
+import time
 
 from tests.e2e.harness import crawl
 from tests.e2e.server import LocalServer
@@ -65,3 +67,82 @@ def test_unknown_login_platform_is_a_one_line_error():
     proc = subprocess.run([sys.executable, "-m", "scrapy", "login", "myspace"], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 2 and "no login page known" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ---- login on a server: no display, cookie import, a Chrome over CDP; expiry ----
+
+def _login(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "scrapy", "login", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def test_login_without_a_display_says_so_in_one_line_and_offers_the_ways_that_work():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    proc = _login("tiktok", env=env)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "no display" in proc.stderr
+    assert "--cookies" in proc.stderr and "--cdp-url" in proc.stderr
+
+
+NETSCAPE = """# Netscape HTTP Cookie File
+.tiktok.com\tTRUE\t/\tTRUE\t%(later)d\tsessionid\tSECRETSESSION
+#HttpOnly_www.tiktok.com\tFALSE\t/\tTRUE\t%(sooner)d\tcsrf\tSECRETCSRF
+.example.org\tTRUE\t/\tFALSE\t%(latest)d\tother\tx
+"""
+
+
+def test_login_imports_a_netscape_cookie_file_with_its_expiry(tmp_path):
+    now = int(time.time())
+    cookies = tmp_path / "cookies.txt"
+    cookies.write_text(NETSCAPE % {"later": now + 86400 * 30, "sooner": now + 3600, "latest": now + 86400 * 900})
+    out = tmp_path / "state.json"
+    proc = _login("tiktok", "--cookies", str(cookies), "--output", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "SECRET" not in proc.stdout + proc.stderr
+    state = json.loads(out.read_text())
+    by_name = {c["name"]: c for c in state["cookies"]}
+    assert by_name["sessionid"]["value"] == "SECRETSESSION" and by_name["sessionid"]["domain"] == ".tiktok.com"
+    assert by_name["csrf"]["httpOnly"] is True and by_name["csrf"]["secure"] is True
+    # the last tiktok cookie's expiry (the unrelated domain does not count)
+    assert state["crawler"]["expires_at"] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now + 86400 * 30))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_login_imports_a_json_cookie_export(tmp_path):
+    export = [{"domain": "www.xiaohongshu.com", "hostOnly": False, "name": "web_session", "value": "SECRETWEB",
+               "path": "/", "expirationDate": 4102444800.5, "httpOnly": True, "secure": True,
+               "sameSite": "no_restriction", "session": False}]
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps(export))
+    out = tmp_path / "state.json"
+    proc = _login("xiaohongshu", "--cookies", str(source), "--output", str(out))
+    assert proc.returncode == 0, proc.stderr
+    [cookie] = json.loads(out.read_text())["cookies"]
+    assert cookie == {"name": "web_session", "value": "SECRETWEB", "domain": ".www.xiaohongshu.com", "path": "/",
+                      "expires": 4102444800.5, "httpOnly": True, "secure": True, "sameSite": "None"}
+
+
+def test_login_takes_the_session_of_a_chrome_over_cdp(tmp_path):
+    from crawler.browser import CHROMIUM_ARGS, launch_options
+
+    page = b"<html><body><script>document.cookie='sessionid=SECRETCDP; path=/; max-age=86400'</script>in</body></html>"
+    profile = tmp_path / "profile"
+    with LocalServer({"/login": (200, {"Content-Type": "text/html"}, page)}) as server:
+        chrome = subprocess.Popen([launch_options()["executable_path"], "--headless=new", "--remote-debugging-port=0",
+                                   "--remote-debugging-address=127.0.0.1", "--user-data-dir=%s" % profile,
+                                   *CHROMIUM_ARGS, "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            port_file = profile / "DevToolsActivePort"
+            deadline = time.monotonic() + 30
+            while not port_file.exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            port = port_file.read_text().split()[0]
+            out = tmp_path / "state.json"
+            proc = _login("tiktok", "--cdp-url", "http://127.0.0.1:%s" % port, "--url", server.url + "/login",
+                          "--wait", "0.5", "--output", str(out))
+        finally:
+            chrome.terminate()
+            chrome.wait(timeout=20)
+    assert proc.returncode == 0, proc.stderr
+    state = json.loads(out.read_text())
+    assert {c["name"]: c["value"] for c in state["cookies"]}["sessionid"] == "SECRETCDP"
