@@ -251,6 +251,8 @@ class PlatformSpider(scrapy.Spider):
         evidence = bool(request.meta.get("evidence"))
         if evidence:
             await self.evidence.watch(page, request)
+        else:  # asked before the handler's own route and the HAR's: blocked types get an empty answer
+            await page.route("**", _empty_answer(self.network_guard.blocked_resource_types))
 
         async def keep(response, into: list) -> None:
             try:
@@ -353,6 +355,23 @@ class PlatformSpider(scrapy.Spider):
                 return
         self.crawler.stats.inc_value("pages/failed")
         logger.error("%s: %s", request.url, message)
+
+
+# a 1x1 transparent GIF: what a page gets for an image it may not load. An aborted image fires ``onerror``,
+# and pages whose handler swaps in a placeholder that is aborted too never reach their load event.
+_BLANK_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+
+
+def _empty_answer(blocked_types):
+    async def answer(route, request) -> None:
+        kind = request.resource_type
+        if kind not in blocked_types:
+            await route.fallback()
+        elif kind == "image":
+            await route.fulfill(status=200, content_type="image/gif", body=_BLANK_GIF)
+        else:
+            await route.fulfill(status=200, body=b"")
+    return answer
 
 
 def _looks_empty(response: Response) -> bool:

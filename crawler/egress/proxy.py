@@ -219,7 +219,8 @@ class EgressProxy:
 
     def _refuse(self, where: str, reason: str, status: int):
         """Counted every time, logged at WARNING once per destination and reason (DEBUG after that:
-        Chromium retries, pages repeat themselves)."""
+        Chromium retries, pages repeat themselves). In replay every connection is refused by design
+        (Chromium's preconnects to the replayed hosts): counted, logged at DEBUG."""
         policy = self.policy
         policy.count("egress/refused")
         policy.log.append(("refused", where, 0, reason))
@@ -227,7 +228,8 @@ class EgressProxy:
         if len(policy.warned) > 10_000:
             policy.warned.clear()
         policy.warned.add((where, reason))
-        logger.log(logging.WARNING if first else logging.DEBUG, "egress refused %s: %s", where, reason)
+        loud = first and not policy.refuse_all
+        logger.log(logging.WARNING if loud else logging.DEBUG, "egress refused %s: %s", where, reason)
         raise Refused(status, reason)
 
     async def _connect(self, host: str, address: str, port: int, tunnel: bool):

@@ -48,4 +48,4 @@ def test_punish_page_exits_blocked(tmp_path):
 
 def test_unknown_site_is_rejected(tmp_path):
     result = crawl("lazada", None, tmp_path, query="sepatu", site="co.uk")
-    assert result.returncode == 2 and "-a site=co.uk: unknown site" in result.stderr
+    assert result.returncode == 2 and "unknown -a site=co.uk; one of:" in result.stderr

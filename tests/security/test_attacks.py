@@ -103,8 +103,6 @@ def test_browser_outputs_hold_no_secret(tmp_path_factory):
     assert not list(workdir.glob("rec.har.*"))
 
 
-@pytest.mark.xfail(strict=True, reason="crawler/evidence.py writes the page URL unredacted into the evidence index "
-                                       "(.json): it should store crawler.redact.redact_url(url)")
 def test_evidence_index_holds_no_url_token(tmp_path_factory):
     result, workdir = run("browser", tmp_path_factory)
     texts = {n: t for n, t in outputs(result, workdir).items() if _evidence_index(n)}

@@ -16,7 +16,7 @@ FLOWS = {
     "facebook_marketplace": ("item", "url"), "taobao": ("item", "url"), "tmall": ("item", "url"),
     "amazon": ("product", "url"), "ebay": ("item", "url"), "shopee": ("product", "url"),
     "aliexpress": ("item", "url"), "mercadolibre": ("item", "url"), "etsy": ("listing", "url"),
-    "shopify": ("product", "url"), "web": ("product", "url"),
+    "shopify": ("product", "url"), "web": ("product", "url"), "tokopedia": ("product", "url"), "lazada": ("product", "url"),
 }
 
 
