@@ -22,9 +22,10 @@ pool (``middlewares/pagepool.py``), blocks retried with backoff (``middlewares/b
 ``max_items`` budget (``middlewares/budget.py``), evidence captured by ``crawler.evidence`` and written
 with the records by the item pipeline (``crawler/pipelines.py``).
 
-What it says it is: one browser identity (``crawler.browser.Identity``: the real browser version, the
-platform's locale and time zone from ``crawler.platforms``), for the browser and plain requests alike;
-how hard it goes: the platform's concurrency and delay (``crawler.platforms``) with AutoThrottle.
+What it says it is (one browser identity) and how hard it goes (the platform's concurrency and delay
+with AutoThrottle) are the settings it brings to its crawl: ``crawler.spider_settings``. What a browser
+page keeps for extraction (the served document, the API answers it fetches, evidence images) and the
+sources of one page: ``crawler.capture``.
 
 Requests are data (callbacks are spider methods, meta holds no live object) so that ``-s JOBDIR=DIR``
 can persist them; what one attempt needs (the page init callback, the page) is set at download time
@@ -33,7 +34,6 @@ can persist them; what one attempt needs (the page init callback, the page) is s
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import uuid
@@ -46,17 +46,16 @@ from scrapy import signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 
-from crawler.browser import identity_for, launch_options
+from crawler import capture
 from crawler.evidence import EVIDENCE_FIELD, Capture, PageEvidence
 from crawler.extract import extract_sources
 from crawler.middlewares.blocks import PageBlocked
-from crawler.middlewares.guard import NetworkGuard, RefusedFinalUrl
+from crawler.middlewares.guard import RefusedFinalUrl
 from crawler.middlewares.pagepool import release_page
-from crawler.page import Page
-from crawler.platforms import PLATFORMS
 from crawler.records import to_dict
 from crawler.schema import utc_now
 from crawler.sharding import attach as attach_shard
+from crawler.spider_settings import configure
 from crawler.targets import Targets, TargetError, describe_options, is_url, supported, watchlist_targets
 
 logger = logging.getLogger(__name__)
@@ -134,50 +133,7 @@ class PlatformSpider(scrapy.Spider):
     @classmethod
     def update_settings(cls, settings) -> None:
         super().update_settings(settings)
-        options = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
-        try:  # the browser: chosen once per crawl (setting, Playwright's own, or a system Chromium)
-            options.update(launch_options(settings.get("BROWSER_EXECUTABLE_PATH")))
-        except FileNotFoundError as exc:
-            logger.error("%s", exc)
-        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
-        cls.apply_identity(settings, options)
-        cls.apply_politeness(settings)
-        if not cls.browser:  # no Playwright driver at all for spiders that never render
-            plain = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
-            settings.set("DOWNLOAD_HANDLERS", {"http": plain, "https": plain}, priority="spider")
-        settings.set("PLAYWRIGHT_ABORT_REQUEST", NetworkGuard.for_spider(cls, settings), priority="spider")
-
-    @classmethod
-    def apply_identity(cls, settings, options: dict) -> None:
-        """One identity from the real browser version: Playwright context options (BROWSER_IDENTITY, used by
-        crawler.middlewares.contexts) and the same User-Agent and client hints for plain requests."""
-        if settings.get("PLAYWRIGHT_CDP_URL") or settings.get("PLAYWRIGHT_CONNECT_URL"):
-            return  # a browser started elsewhere: its version cannot be told before connecting
-        platform = PLATFORMS.get(cls.platform)
-        identity = identity_for(options, settings.get("BROWSER_LOCALE") or (platform.locale if platform else None),
-                                settings.get("BROWSER_TIMEZONE") or (platform.timezone if platform else None))
-        if identity is None:
-            logger.warning("browser version unknown: the crawl keeps Playwright's default identity")
-            return
-        settings.set("BROWSER_IDENTITY", identity.context_kwargs(), priority="spider")
-        settings.set("USER_AGENT", identity.user_agent, priority="spider")
-        headers = dict(settings.getdict("DEFAULT_REQUEST_HEADERS"))
-        headers.update(identity.plain_headers())
-        settings.set("DEFAULT_REQUEST_HEADERS", headers, priority="spider")
-
-    @classmethod
-    def apply_politeness(cls, settings) -> None:
-        """The platform's concurrency per host and least delay (crawler.platforms); AutoThrottle adapts
-        above that floor. Not in replay: nothing is fetched from the platform. ``-s`` overrides either."""
-        if settings.get("REPLAY_HAR"):
-            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")  # no platform to be polite to
-            return
-        platform = PLATFORMS.get(cls.platform)
-        if platform is None or not settings.getbool("POLITENESS_ENABLED", True):
-            return
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", platform.concurrency, priority="spider")
-        settings.set("DOWNLOAD_DELAY", platform.delay_s, priority="spider")
-        settings.set("AUTOTHROTTLE_START_DELAY", max(platform.delay_s, 1.0), priority="spider")
+        configure(cls, settings)  # browser, identity, politeness, network guard: crawler.spider_settings
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -237,54 +193,16 @@ class PlatformSpider(scrapy.Spider):
         return self.targets.query_arg or self.targets.account_arg or (url if url in self.target_urls else None)
 
     async def page_init(self, page, request) -> None:
-        """Before navigation: keep the main document as the server sent it (scripts may rewrite the
-        DOM) and the JSON API responses the page fetches itself. Pages are reused
-        (crawler.middlewares.pagepool): the previous request's listener goes first."""
-        previous = getattr(page, "_crawler_on_response", None)
-        if previous is not None:
-            page.remove_listener("response", previous)
-        patterns = [re.compile(p) for p in self.api_patterns]
-        documents: list = request.meta.setdefault("server_documents", [])
-        captured: list = request.meta.setdefault("api_responses", [])
-        pending: list = request.meta.setdefault("api_pending", [])
-        images: list = request.meta.setdefault("evidence_images", [])
-        evidence = bool(request.meta.get("evidence"))
-        if evidence:
-            await self.evidence.watch(page, request)
-        else:  # asked before the handler's own route and the HAR's: blocked types get an empty answer
-            await page.route("**", _empty_answer(self.network_guard.blocked_resource_types))
-
-        async def keep(response, into: list) -> None:
-            try:
-                into.append((response.url, response.status, await response.body()))
-            except Exception as exc:  # the page navigated on or closed first: nothing to keep
-                logger.debug("response %s lost: %s", response.url, exc)
-
-        def on_response(response) -> None:
-            try:
-                main = response.frame == page.main_frame and response.request.is_navigation_request()
-            except Exception:  # a detached frame
-                return
-            if main and not 300 <= response.status < 400:
-                pending.append(asyncio.ensure_future(keep(response, documents)))
-            elif evidence and response.request.resource_type == "image" and response.status == 200:
-                self.evidence.keep_image(request, response, images, pending)
-            elif any(p.search(response.url) for p in patterns):
-                pending.append(asyncio.ensure_future(keep(response, captured)))
-
-        page.on("response", on_response)
-        page._crawler_on_response = on_response
+        """Before navigation (set at download time by crawler.middlewares.contexts): crawler.capture.watch."""
+        evidence = self.evidence if request.meta.get("evidence") else None
+        await capture.watch(page, request, self.api_patterns, evidence, self.network_guard.blocked_resource_types)
 
     # ---- responses ----
     async def parse_page(self, response: Response):
         page = response.meta.get("playwright_page")  # given back by crawler.middlewares.pagepool
         evidence = None
         if page is not None:
-            for _ in range(self.scrolls if response.meta.get("role") in ("search", "account") else 0):
-                await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-                await page.wait_for_timeout(self.scroll_wait_ms)
-            if response.meta.get("api_pending"):
-                await asyncio.wait(response.meta["api_pending"], timeout=10)
+            await capture.settle(page, response, self.scrolls, self.scroll_wait_ms)
             if response.meta.get("evidence"):
                 evidence = await self.evidence.capture(page, response, response.meta.get("evidence_images") or [])
         elif self.evidence.keeps(response.meta.get("role", "url")):
@@ -297,7 +215,7 @@ class PlatformSpider(scrapy.Spider):
         stats.inc_value("pages/%s" % response.meta.get("role", "url"))
         if response.status in (403, 429):
             raise PageBlocked("http_%d" % response.status)
-        found = extract_sources(self.sources_of(response), self.platform, self.watchlist)
+        found = extract_sources(capture.sources_of(response, self.crawl_id), self.platform, self.watchlist)
         for status in found.statuses or []:
             stats.inc_value("extract/api_status/%s" % status)
         if found.unread_api:
@@ -322,19 +240,6 @@ class PlatformSpider(scrapy.Spider):
                     and record.url != response.url:
                 yield self.page_request(record.url, role="detail", query=response.meta.get("query"),
                                         follows=(record.kind, record.id))
-
-    def sources_of(self, response: Response) -> list[tuple[Page, str]]:
-        """The rendered page, the same page as the server sent it, and the API answers it fetched."""
-        ctype = response.headers.get("Content-Type", b"").decode("latin-1") or None
-        served = [(url, body) for url, status, body in response.meta.get("server_documents") or []
-                  if 200 <= status < 300 and body and body != response.body
-                  and url.split("#")[0] == response.url.split("#")[0]][-1:]
-        found = [(response.url, response.body, ctype, "page")]
-        found += [(url, body, ctype, "served") for url, body in served]
-        found += [(url, body, "application/json", "api") for url, status, body in
-                  response.meta.get("api_responses", []) if status == 200]
-        return [(Page(url=url, body=body, content_type=content_type, fetched_at=utc_now(), crawl_id=self.crawl_id,
-                      query=response.meta.get("query")), origin) for url, body, content_type, origin in found]
 
     async def page_failed(self, failure):
         """A page that failed to load: its browser page is given back, never left open; a crashed or
