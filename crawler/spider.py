@@ -262,23 +262,6 @@ class PlatformSpider(scrapy.Spider):
         logger.error("%s: %s", request.url, message)
 
 
-# a 1x1 transparent GIF: what a page gets for an image it may not load. An aborted image fires ``onerror``,
-# and pages whose handler swaps in a placeholder that is aborted too never reach their load event.
-_BLANK_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
-
-
-def _empty_answer(blocked_types):
-    async def answer(route, request) -> None:
-        kind = request.resource_type
-        if kind not in blocked_types:
-            await route.fallback()
-        elif kind == "image":
-            await route.fulfill(status=200, content_type="image/gif", body=_BLANK_GIF)
-        else:
-            await route.fulfill(status=200, body=b"")
-    return answer
-
-
 def _looks_empty(response: Response) -> bool:
     """An SPA shell: a page whose visible text is almost nothing (the app never rendered)."""
     try:

@@ -352,3 +352,30 @@ def test_richest_drops_a_partial_reading_of_an_object_read_whole_elsewhere():
     assert [r.id for r, _ in richest([(meta, "page"), (whole, "served")])] == ["VL-200"]
     other = listing("VL-300", True, "meta").model_copy(update={"url": "https://velas.example/products/otra"})
     assert [r.id for r, _ in richest([(meta, "page"), (other, "page")])] == [meta.id, "VL-300"]
+
+
+def test_blocked_resource_types_get_an_empty_answer_not_an_abort():
+    """An aborted image fires onerror; a page whose handler swaps in an aborted placeholder never loads."""
+    import asyncio
+
+    from crawler.capture import _empty_answer
+
+    class Route:
+        def __init__(self):
+            self.calls = []
+
+        async def fallback(self):
+            self.calls.append(("fallback",))
+
+        async def fulfill(self, **kwargs):
+            self.calls.append(("fulfill", kwargs.get("status"), kwargs.get("content_type"), kwargs["body"][:6]))
+
+    answer = _empty_answer(frozenset({"image", "font"}))
+    seen = {}
+    for kind in ("image", "font", "document", "script"):
+        route = Route()
+        asyncio.run(answer(route, SimpleNamespace(resource_type=kind)))
+        seen[kind] = route.calls
+    assert seen["image"] == [("fulfill", 200, "image/gif", b"GIF89a")]
+    assert seen["font"] == [("fulfill", 200, None, b"")]
+    assert seen["document"] == seen["script"] == [("fallback",)]
