@@ -49,7 +49,7 @@ class RefreshMiddleware(BaseSpiderMiddleware):
         except ValueError as exc:
             raise NotConfigured("REFRESH_AFTER: %s" % exc) from exc
         if not after:
-            raise NotConfigured("REFRESH_AFTER not set")
+            raise NotConfigured  # off unless asked for: nothing to say in the log
         mw = cls(crawler, after)
         crawler.signals.connect(mw.opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.closed, signal=signals.spider_closed)
